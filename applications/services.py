@@ -1,0 +1,203 @@
+"""Every write on cases. `fire` is the only function that moves a case."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+from guardian.shortcuts import assign_perm
+
+from hengyang_award.core.models import AwardCycle, Organisation, User
+from hengyang_award.core.roles import Role
+from hengyang_award.core.services import audit_log_write
+
+from . import workflow
+from .models import Case, CaseEvent, Recommendation
+from .workflow import CaseState
+
+
+class TransitionBlocked(Exception):  # noqa: N818 — the house style's name
+    """A transition that cannot fire now, with reasons a user can read."""
+
+    def __init__(self, case: Case, name: str, reasons: list[str]) -> None:
+        self.case = case
+        self.name = name
+        self.reasons = reasons
+        super().__init__("；".join(reasons))
+
+
+class AlreadyHandled(TransitionBlocked):
+    """The case is no longer in the state the user acted on (someone acted first)."""
+
+
+def transition_meta(name: str):
+    """The django-fsm metadata of a transition method of Case."""
+    method = getattr(Case, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        raise ValueError(name)
+    return meta
+
+
+def transition_requires_note(case: Case, name: str) -> bool:
+    transition = transition_meta(name).get_transition(case.state)
+    return bool(transition and transition.custom.get("note_required"))
+
+
+# The object rights each party gets on a case, granted at a named workflow point:
+# the organisation's users when the draft is opened, the county's officials at
+# submission, the office when the county recommends, the committee at candidacy,
+# the mayor when the director has reviewed. Role-wide action permissions matter only
+# on cases a user can see.
+ORGANISATION_CASE_PERMS = ("view_case", "change_case", "submit_case", "withdraw_case")
+ACCESS_GRANTED_BY_TRANSITION: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "submit": (("county", ("view_case", "recommend_case")),),
+    "recommend": ((Role.OFFICE_STAFF, ("view_case",)),),
+    "nominate": (
+        (Role.COMMITTEE_DIRECTOR, ("view_case",)),
+        (Role.COMMITTEE_MEMBER, ("view_case",)),
+    ),
+    "director_approve": ((Role.MAYOR, ("view_case",)),),
+}
+
+
+def _grant_access(case: Case, name: str) -> None:
+    for holder, perms in ACCESS_GRANTED_BY_TRANSITION.get(name, ()):
+        group = (
+            case.organisation.county.group if holder == "county" else Group.objects.get(name=holder)
+        )
+        for perm in perms:
+            assign_perm(f"applications.{perm}", group, case)
+
+
+@transaction.atomic
+def fire(
+    case_id: int,
+    name: str,
+    *,
+    by: User,
+    note: str = "",
+    expected_state: str | None = None,
+    **arguments,
+) -> Case:
+    """Lock the case, check state, permission and conditions, run the transition,
+    save, and write its audit event, all in one transaction."""
+    case = Case.objects.select_for_update().select_related("cycle").get(pk=case_id)
+    if expected_state is not None and case.state != expected_state:
+        raise AlreadyHandled(
+            case,
+            name,
+            workflow.why_blocked(case, name)
+            or [
+                str(
+                    _("此事项已由他人处理，当前状态为“%(state)s”。")
+                    % {"state": case.get_state_display()}
+                )
+            ],
+        )
+    step = getattr(case, name)
+    if not can_proceed(step, check_conditions=False):
+        raise AlreadyHandled(case, name, workflow.why_blocked(case, name))
+    transition = step._django_fsm.get_transition(case.state)
+    if not transition.has_perm(case, by):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    if transition.custom.get("note_required") and not note.strip():
+        raise TransitionBlocked(case, name, [str(_("请填写理由或意见。"))])
+    if not can_proceed(step):
+        raise TransitionBlocked(case, name, workflow.why_blocked(case, name))
+    source = case.state
+    step(**arguments)
+    case.save()
+    previous = CaseEvent.objects.filter(case=case).order_by("-at", "-pk").first()
+    event = CaseEvent(
+        case=case,
+        actor=by,
+        name=name,
+        source=source,
+        target=case.state,
+        note=note.strip(),
+        prev_hash=previous.hash if previous else "",
+    )
+    event.hash = event.compute_hash()
+    event.save()
+    _grant_access(case, name)
+    return case
+
+
+@transaction.atomic
+def case_create(*, cycle: AwardCycle, organisation: Organisation, by: User) -> Case:
+    """Open a draft application; the organisation's users get their rights on it."""
+    if by.organisation_id != organisation.pk:
+        raise PermissionDenied(_("只能为本单位创建申报。"))
+    if not cycle.accepts_applications():
+        raise ValidationError(_("本届市长质量奖当前不在申报受理期内。"))
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(cycle=cycle, organisation=organisation)
+    except IntegrityError as exc:
+        raise ValidationError(_("本单位在本届已有一份申报，不能重复申报。")) from exc
+    for perm in ORGANISATION_CASE_PERMS:
+        assign_perm(f"applications.{perm}", organisation.group, case)
+    audit_log_write("case.create", actor=by, obj=case)
+    return case
+
+
+@transaction.atomic
+def county_recommend(
+    case_id: int, *, by: User, opinion: str, expected_state: str | None = None
+) -> Case:
+    if not opinion.strip():
+        raise ValidationError({"opinion": _("请填写推荐意见。")})
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.state == CaseState.SUBMITTED:
+        Recommendation.objects.update_or_create(
+            case=case,
+            round=case.submission_round,
+            defaults={"opinion": opinion.strip(), "signed_by": by},
+        )
+    return fire(case_id, "recommend", by=by, note=opinion, expected_state=expected_state)
+
+
+@transaction.atomic
+def case_publish(
+    case_id: int,
+    *,
+    by: User,
+    expected_state: str | None = None,
+    published_on: datetime.date | None = None,
+) -> Case:
+    """Start the publicity period: N working days (the cycle's parameter) from the
+    first working day after the publication day (today unless given)."""
+    from hengyang_award.workcalendar.days import period_after
+
+    case = Case.objects.select_related("cycle").get(pk=case_id)
+    period = period_after(published_on or timezone.localdate(), n=case.cycle.publicity_working_days)
+    return fire(
+        case_id,
+        "publish",
+        by=by,
+        expected_state=expected_state,
+        starts_on=period.start,
+        ends_on=period.end,
+        note=(
+            _("公示期：%(start)s 至 %(end)s（该年度节假日安排未发布，日期为暂定）")
+            if period.provisional
+            else _("公示期：%(start)s 至 %(end)s")
+        )
+        % {"start": period.start.isoformat(), "end": period.end.isoformat()},
+    )
+
+
+def case_transition(
+    case_id: int, name: str, *, by: User, note: str = "", expected_state: str | None = None
+) -> Case:
+    """Fire a transition from the case page's action form (a note, nothing more);
+    transitions that write more than the state go through their stage service."""
+    if name == "recommend":
+        return county_recommend(case_id, by=by, opinion=note, expected_state=expected_state)
+    if name == "publish":
+        return case_publish(case_id, by=by, expected_state=expected_state)
+    return fire(case_id, name, by=by, note=note, expected_state=expected_state)

@@ -1,0 +1,1 @@
+"""Root conftest: keeps pytest's rootdir here so `tests.*` imports resolve."""

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "hengyang_award.core"
+    label = "core"
+    verbose_name = _("基础数据")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import signals
+
+        post_migrate.connect(signals.sync_roles_after_migrate, sender=self)

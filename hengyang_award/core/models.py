@@ -1,0 +1,278 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .insert_only import InsertOnlyModel
+from .roles import STAFF_ROLES, Role
+
+
+class County(models.Model):
+    """A recommending unit: a county-level division or a park management committee."""
+
+    class Kind(models.TextChoices):
+        DIVISION = "division", _("县市区")
+        PARK = "park", _("园区管委会")
+
+    code = models.CharField(_("代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.DIVISION)
+    active = models.BooleanField(_("有效"), default=True)
+    # Officials of the county are members of this group; object rights on the
+    # county's cases are granted to it at submission.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="county")
+
+    class Meta:
+        verbose_name = _("县市区（推荐单位）")
+        verbose_name_plural = _("县市区（推荐单位）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Size(models.TextChoices):
+        LARGE = "large", _("大型")
+        MEDIUM = "medium", _("中型")
+        SMALL = "small", _("小型")
+        MICRO = "micro", _("微型")
+
+    name = models.CharField(_("组织名称"), max_length=120)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    credit_code_override_note = models.CharField(
+        _("校验位例外说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("校验位不符但经评审办核实为真实代码时填写。"),
+    )
+    registration_date = models.DateField(_("注册日期"))
+    legal_representative = models.CharField(_("法定代表人"), max_length=60)
+    address = models.CharField(_("地址"), max_length=200)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("所在县市区")
+    )
+    industry = models.CharField(_("所属行业"), max_length=60)
+    size = models.CharField(_("规模"), max_length=10, choices=Size.choices)
+    contact_name = models.CharField(_("联系人"), max_length=60)
+    contact_phone = models.CharField(_("联系电话"), max_length=30)
+    contact_email = models.EmailField(_("联系邮箱"))
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申报组织")
+        verbose_name_plural = _("申报组织")
+        ordering = ["name"]
+        permissions = [("override_credit_code_organisation", _("确认校验位例外的信用代码"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("所属组织"),
+    )
+    county = models.ForeignKey(
+        County,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officials",
+        verbose_name=_("所属县市区"),
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names
+
+    @property
+    def is_staff_role(self) -> bool:
+        return bool(self.role_names & STAFF_ROLES)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class AwardCycle(models.Model):
+    """One cycle (届) of the award, with every rule parameter of the Measures.
+
+    Defaults are the draft Measures' numbers (and DOMAIN.md where they are silent);
+    code reads them from the cycle, never from literals."""
+
+    class Majority(models.TextChoices):
+        MORE_THAN_HALF = "half", _("过半数")
+        TWO_THIRDS = "two_thirds", _("三分之二以上")
+
+    number = models.PositiveSmallIntegerField(_("届次"), unique=True)
+    year = models.PositiveSmallIntegerField(_("评审年度"))
+    application_opens = models.DateField(_("申报开始日期"))
+    application_closes = models.DateField(_("申报截止日期"))
+    reference_date = models.DateField(
+        _("资格基准日"), help_text=_("计算运行年限、证书有效期等条件的基准日期。")
+    )
+    opened_at = models.DateTimeField(_("启动时间"), null=True, blank=True, editable=False)
+
+    # Art. 3, 9, 17, 19, 7(1), 10(6): rule parameters with the draft's defaults.
+    max_winners = models.PositiveSmallIntegerField(_("获奖组织上限"), default=6)
+    total_points = models.PositiveSmallIntegerField(_("评分总分"), default=1000)
+    pass_score = models.PositiveSmallIntegerField(_("获奖最低总分"), default=600)
+    publicity_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=5)
+    validity_years = models.PositiveSmallIntegerField(_("称号有效期（年）"), default=3)
+    fraud_ban_years = models.PositiveSmallIntegerField(_("弄虚作假禁止申报期（年）"), default=5)
+    min_operating_years = models.PositiveSmallIntegerField(_("最低正常运行年限"), default=3)
+    interval_years = models.PositiveSmallIntegerField(_("评审周期（年）"), default=2)
+    accident_lookback_years = models.PositiveSmallIntegerField(_("无重大事故追溯年限"), default=3)
+    # DOMAIN.md defaults where the Measures are silent.
+    reviewers_per_case = models.PositiveSmallIntegerField(_("每个申报组织的评审员人数"), default=5)
+    committee_quorum_numerator = models.PositiveSmallIntegerField(
+        _("评委会法定人数（分子）"), default=2
+    )
+    committee_quorum_denominator = models.PositiveSmallIntegerField(
+        _("评委会法定人数（分母）"), default=3
+    )
+    committee_majority = models.CharField(
+        _("通过所需多数"), max_length=12, choices=Majority.choices, default=Majority.MORE_THAN_HALF
+    )
+    overview_char_limit = models.PositiveIntegerField(_("组织概述字数上限"), default=3000)
+    self_assessment_char_limit = models.PositiveIntegerField(_("自评报告字数上限"), default=30000)
+    file_size_limit_mb = models.PositiveSmallIntegerField(_("单个附件大小上限（MB）"), default=20)
+    case_size_limit_mb = models.PositiveIntegerField(_("每份申报附件总量上限（MB）"), default=200)
+    recommendation_working_days = models.PositiveSmallIntegerField(
+        _("县市区推荐时限（工作日）"), default=10
+    )
+    screening_working_days = models.PositiveSmallIntegerField(
+        _("资格审查时限（工作日）"), default=10
+    )
+
+    class Meta:
+        verbose_name = _("评审届次")
+        verbose_name_plural = _("评审届次")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    @property
+    def title(self) -> str:
+        return _("第%(n)d届衡阳市市长质量奖") % {"n": self.number}
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.opened_at is not None
+
+    def accepts_applications(self, on=None) -> bool:
+        day = on or timezone.localdate()
+        return self.is_frozen and self.application_opens <= day <= self.application_closes
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+
+        def add(field: str, message) -> None:
+            errors.setdefault(field, []).append(message)
+
+        opens, closes = self.application_opens, self.application_closes
+        if opens and closes and closes < opens:
+            add("application_closes", _("申报截止日期不能早于申报开始日期。"))
+        if None not in (self.pass_score, self.total_points) and self.pass_score > self.total_points:
+            add("pass_score", _("获奖最低总分不能高于评分总分。"))
+        if self.total_points == 0:
+            add("total_points", _("评分总分必须大于0。"))
+        for field in (
+            "max_winners",
+            "publicity_working_days",
+            "validity_years",
+            "interval_years",
+            "reviewers_per_case",
+            "overview_char_limit",
+            "self_assessment_char_limit",
+            "file_size_limit_mb",
+            "case_size_limit_mb",
+            "recommendation_working_days",
+            "screening_working_days",
+        ):
+            if getattr(self, field) == 0:
+                add(field, _("此项必须大于0。"))
+        num, den = self.committee_quorum_numerator, self.committee_quorum_denominator
+        if den == 0:
+            add("committee_quorum_denominator", _("分母必须大于0。"))
+        elif num is not None and den is not None and (num == 0 or num > den):
+            add("committee_quorum_numerator", _("法定人数比例应在0到1之间（不含0）。"))
+        if (
+            self.file_size_limit_mb
+            and self.case_size_limit_mb
+            and self.file_size_limit_mb > self.case_size_limit_mb
+        ):
+            add("file_size_limit_mb", _("单个附件上限不能超过每份申报的附件总量上限。"))
+        if self.year and self.number:
+            previous = (
+                AwardCycle.objects.filter(number__lt=self.number)
+                .exclude(pk=self.pk)
+                .order_by("-number")
+                .first()
+            )
+            if previous and self.year < previous.year + previous.interval_years:
+                add(
+                    "year",
+                    _(
+                        "上一届（第%(n)d届，%(y)d年）的评审周期为%(i)d年，本届年度不能早于%(min)d年。"
+                    )
+                    % {
+                        "n": previous.number,
+                        "y": previous.year,
+                        "i": previous.interval_years,
+                        "min": previous.year + previous.interval_years,
+                    },
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AuditLog(InsertOnlyModel):
+    """Insert-only record of everything that is not a case transition: logins and
+    failures, cycle changes, permission grants, overrides."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(max_length=60, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("audit", "审计记录")
+        verbose_name_plural = pgettext_lazy("audit", "审计记录")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from hengyang_award.core import views as core_views
+
+urlpatterns = [
+    path("", include("hengyang_award.core.urls")),
+    path("cases/", include("applications.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz/", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,226 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from applications import services
+from applications.models import Case
+from applications.selectors import transitions_of_case
+from applications.workflow import STAGE_OF_STATE, CaseState
+from tests.factories import PATH_TO, World
+
+# The whole graph, pinned: (transition, source, target). A change to the workflow
+# must change this table too.
+GRAPH = {
+    ("submit", "draft", "submitted"),
+    ("submit", "returned", "submitted"),
+    ("recommend", "submitted", "recommended"),
+    ("return_to_applicant", "submitted", "returned"),
+    ("decline", "submitted", "not_recommended"),
+    ("accept", "recommended", "accepted"),
+    ("reject", "recommended", "ineligible"),
+    ("screening_return", "recommended", "returned"),
+    ("start_document_review", "accepted", "document_review"),
+    ("shortlist", "document_review", "onsite_review"),
+    ("not_shortlist", "document_review", "not_shortlisted"),
+    ("finish_onsite", "onsite_review", "evaluation"),
+    ("nominate", "evaluation", "candidate"),
+    ("pass_over", "evaluation", "not_selected"),
+    ("propose", "candidate", "proposed"),
+    ("committee_reject", "candidate", "not_selected"),
+    ("publish", "proposed", "in_publicity"),
+    ("raise_objection", "in_publicity", "under_objection"),
+    ("dismiss_objection", "under_objection", "in_publicity"),
+    ("clear_objection", "under_objection", "director_review"),
+    ("disqualify", "under_objection", "disqualified"),
+    ("close_publicity", "in_publicity", "director_review"),
+    ("director_approve", "director_review", "mayor_approval"),
+    ("director_send_back", "director_review", "candidate"),
+    ("mayor_approve", "mayor_approval", "awarded"),
+    ("mayor_send_back", "mayor_approval", "candidate"),
+    ("revoke", "awarded", "revoked"),
+    ("expire", "awarded", "expired"),
+    *{
+        ("withdraw", s, "withdrawn")
+        for s in (
+            "draft",
+            "submitted",
+            "returned",
+            "recommended",
+            "accepted",
+            "document_review",
+            "onsite_review",
+            "evaluation",
+            "candidate",
+        )
+    },
+}
+
+STATES = [
+    "draft",
+    "submitted",
+    "returned",
+    "recommended",
+    "not_recommended",
+    "accepted",
+    "ineligible",
+    "document_review",
+    "not_shortlisted",
+    "onsite_review",
+    "evaluation",
+    "candidate",
+    "not_selected",
+    "proposed",
+    "in_publicity",
+    "under_objection",
+    "disqualified",
+    "director_review",
+    "mayor_approval",
+    "awarded",
+    "revoked",
+    "expired",
+    "withdrawn",
+]
+
+
+def test_case_graph_matches_pinned_table():
+    field = Case._meta.get_field("state")
+
+    edges = {(t.name, t.source, t.target) for t in field.get_all_transitions(Case)}
+
+    assert edges == GRAPH
+
+
+def test_case_states_have_exact_values_and_a_stage():
+    assert CaseState.values == STATES
+    assert set(STAGE_OF_STATE) == set(STATES)
+
+
+def test_every_state_is_reachable_from_draft():
+    reached, frontier = {"draft"}, ["draft"]
+    while frontier:
+        state = frontier.pop()
+        for _name, source, target in GRAPH:
+            if source == state and target not in reached:
+                reached.add(target)
+                frontier.append(target)
+
+    assert reached == set(STATES)
+
+
+# Who may fire each transition. Keys are World attributes; "applicant" and "county"
+# are the case's own organisation and county, "other_*" are foreign ones.
+ALLOWED = {
+    "submit": {"applicant"},
+    "withdraw": {"applicant"},
+    "recommend": {"county"},
+    "return_to_applicant": {"county"},
+    "decline": {"county"},
+    "accept": {"office"},
+    "reject": {"office"},
+    "screening_return": {"office"},
+    "start_document_review": {"office"},
+    "shortlist": {"office"},
+    "not_shortlist": {"office"},
+    "finish_onsite": {"office"},
+    "nominate": {"office"},
+    "pass_over": {"office"},
+    "propose": {"director"},
+    "committee_reject": {"director"},
+    "disqualify": {"director"},
+    "publish": {"office"},
+    "raise_objection": {"office"},
+    "dismiss_objection": {"office"},
+    "clear_objection": {"office"},
+    "close_publicity": {"system"},
+    "director_approve": {"director"},
+    "director_send_back": {"director"},
+    "mayor_approve": {"mayor"},
+    "mayor_send_back": {"mayor"},
+    "revoke": {"office"},
+    "expire": {"system"},
+}
+ACTORS = [
+    "applicant",
+    "other_applicant",
+    "county",
+    "other_county",
+    "office",
+    "reviewer",
+    "member",
+    "director",
+    "mayor",
+    "sysadmin",
+    "system",
+]
+# The state to put a case in before trying each transition (conditions satisfied).
+START = {
+    "submit": "draft",
+    "withdraw": "submitted",
+    "recommend": "submitted",
+    "return_to_applicant": "submitted",
+    "decline": "submitted",
+    "accept": "recommended",
+    "reject": "recommended",
+    "screening_return": "recommended",
+    "start_document_review": "accepted",
+    "shortlist": "document_review",
+    "not_shortlist": "document_review",
+    "finish_onsite": "onsite_review",
+    "nominate": "evaluation",
+    "pass_over": "evaluation",
+    "propose": "candidate",
+    "committee_reject": "candidate",
+    "publish": "proposed",
+    "raise_objection": "in_publicity",
+    "dismiss_objection": "under_objection",
+    "clear_objection": "under_objection_ended",
+    "disqualify": "under_objection",
+    "close_publicity": "in_publicity_ended",
+    "director_approve": "director_review",
+    "director_send_back": "director_review",
+    "mayor_approve": "mayor_approval",
+    "mayor_send_back": "mayor_approval",
+    "revoke": "awarded",
+    "expire": "awarded",
+}
+
+
+def test_role_matrix_covers_every_transition():
+    assert set(ALLOWED) == {name for name, _s, _t in GRAPH} == set(START)
+    assert {name for name, _sources, _perm in transitions_of_case()} == set(ALLOWED)
+
+
+def _day_after(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(10), tzinfo=ZoneInfo("Asia/Shanghai")
+    )
+
+
+def _attempt(world: World, case: Case, name: str, actor: str) -> bool:
+    """Fire inside a savepoint that is rolled back, so the case stays put."""
+    with transaction.atomic():
+        try:
+            if name == "recommend":
+                services.county_recommend(case.pk, by=world.actor(actor), opinion="同意推荐")
+            else:
+                services.case_transition(case.pk, name, by=world.actor(actor), note="意见")
+        except PermissionDenied:
+            return False
+        transaction.set_rollback(True)
+        return True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_role_transition_matrix_only_allowed_actors_succeed(name, time_machine):
+    world = World()
+    case = world.drive(world.new_case(), PATH_TO[START[name]])
+    if name == "expire":
+        time_machine.move_to(_day_after(case.award_valid_until))
+
+    succeeded = {actor for actor in ACTORS if _attempt(world, case, name, actor)}
+
+    assert succeeded == ALLOWED[name]
