@@ -90,4 +90,5 @@ def case_actions(case: Case, user: User) -> list[Action]:
                 blocked_reasons=tuple(workflow.why_blocked(case, t.name)),
             )
         )
-    return actions
+    order = list(TRANSITION_LABELS)
+    return sorted(actions, key=lambda a: order.index(a.name))
