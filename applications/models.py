@@ -18,7 +18,13 @@ from .workflow import CaseState as S
 NOTE_REQUIRED = {"note_required": True}
 # Fired by the deadline engine as the system actor, never from a button.
 TIME_DRIVEN = {"time_driven": True}
-OPINION_REQUIRED = {"note_required": True, "note_label": _("推荐意见")}
+# The recommendation form carries the opinion itself: the condition is not shown as
+# a reason to block the button, but the service still checks it.
+OPINION_REQUIRED = {
+    "note_required": True,
+    "note_label": _("推荐意见"),
+    "provided_by_form": (workflow.has_recommendation_opinion,),
+}
 
 
 class Case(ConcurrentTransitionMixin, models.Model):

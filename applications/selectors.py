@@ -87,7 +87,11 @@ def case_actions(case: Case, user: User) -> list[Action]:
                 target=t.target,
                 note_required=bool(t.custom.get("note_required")),
                 note_label=str(t.custom.get("note_label") or ""),
-                blocked_reasons=tuple(workflow.why_blocked(case, t.name)),
+                blocked_reasons=tuple(
+                    workflow.why_blocked(
+                        case, t.name, ignoring=t.custom.get("provided_by_form", ())
+                    )
+                ),
             )
         )
     order = list(TRANSITION_LABELS)

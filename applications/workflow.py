@@ -134,8 +134,9 @@ def validity_ended(case: "Case") -> bool:
     return case.award_valid_until is not None and timezone.localdate() > case.award_valid_until
 
 
-def why_blocked(case: "Case", name: str) -> list[str]:
-    """The readable reasons a transition cannot fire from the case's current state."""
+def why_blocked(case: "Case", name: str, *, ignoring: tuple[Condition, ...] = ()) -> list[str]:
+    """The readable reasons a transition cannot fire from the case's current state
+    (conditions in `ignoring` are left out: the action's own form satisfies them)."""
     meta = getattr(type(case), name)._django_fsm
     transition = meta.get_transition(case.state)
     if transition is None:
@@ -145,4 +146,4 @@ def why_blocked(case: "Case", name: str) -> list[str]:
                 % {"state": case.get_state_display()}
             )
         ]
-    return [str(c.message) for c in transition.conditions if not c(case)]
+    return [str(c.message) for c in transition.conditions if c not in ignoring and not c(case)]
