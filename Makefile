@@ -11,7 +11,7 @@ PGPORT ?= 5432
 REDIS_HOST ?= 127.0.0.1
 REDIS_PORT ?= 6379
 
-.PHONY: run test venv system-deps services-check messages lint e2e
+.PHONY: run run-deps test venv system-deps services-check messages lint e2e
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,7 +23,11 @@ venv: $(BIN)/python
 messages: venv
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 
-run: venv messages
+run-deps:
+	@command -v msgfmt >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
+run: run-deps venv messages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo
