@@ -26,7 +26,12 @@ def workflow_markdown() -> str:
         ]
         lines += [f"    {state.value}: {state.value} {state.label}" for state in CaseState]
         lines += [f"    {s} --> {t}: {n}" for s, t, n, _p in edges]
-        lines += ["```", "", "| transition | label | source | target | permission |", "|---|---|---|---|---|"]
+        lines += [
+            "```",
+            "",
+            "| transition | label | source | target | permission |",
+            "|---|---|---|---|---|",
+        ]
         lines += [
             f"| `{n}` | {TRANSITION_LABELS[n]} | `{s}` | `{t}` | `{p}` |"
             for s, t, n, p in sorted(edges, key=lambda e: (e[2], e[0]))

@@ -438,6 +438,32 @@ class Recommendation(models.Model):
         return f"{self.case} #{self.round}"
 
 
+class CaseReminder(models.Model):
+    """A deadline reminder that was sent; the unique key makes each one go out once
+    however often the scan runs. `lead` is the working days before the due date,
+    or OVERDUE."""
+
+    OVERDUE = -1
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=40)
+    due_on = models.DateField()
+    lead = models.SmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("截止提醒")
+        verbose_name_plural = _("截止提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "due_on", "lead"], name="one_reminder_per_deadline_lead"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.due_on} {self.lead}"
+
+
 class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 

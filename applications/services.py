@@ -1,21 +1,26 @@
 """Every write on cases. `fire` is the only function that moves a case."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import can_proceed
 from guardian.shortcuts import assign_perm
 
 from hengyang_award.core.models import AwardCycle, Organisation, User
 from hengyang_award.core.roles import Role
-from hengyang_award.core.services import audit_log_write
+from hengyang_award.core.services import audit_log_write, system_user
+from hengyang_award.notifications.services import notify
 
-from . import workflow
-from .models import Case, CaseEvent, Recommendation
+from . import deadlines, workflow
+from .models import Case, CaseEvent, CaseReminder, Recommendation
+from .notices import audience_users, case_notify_transition
 from .workflow import CaseState
 
 
@@ -124,6 +129,7 @@ def fire(
     event.hash = event.compute_hash()
     event.save()
     _grant_access(case, name)
+    case_notify_transition(case, event)
     return case
 
 
@@ -201,3 +207,94 @@ def case_transition(
     if name == "publish":
         return case_publish(case_id, by=by, expected_state=expected_state)
     return fire(case_id, name, by=by, note=note, expected_state=expected_state)
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    fired: list[tuple[int, str]]
+    reminders: int
+
+
+def deadlines_process(*, today: datetime.date | None = None) -> ScanReport:
+    """The periodic deadline job: fire the time-driven transitions that are due
+    (as the system actor) and send each stage reminder once. Safe to run twice."""
+    today = today or timezone.localdate()
+    system = system_user()
+    fired = []
+    due_now = (
+        Case.objects.filter(state=CaseState.IN_PUBLICITY, publicity_ends_on__lt=today)
+        .values_list("pk", flat=True)
+        .union(
+            Case.objects.filter(state=CaseState.AWARDED, award_valid_until__lt=today).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    for case_id in due_now:
+        case = Case.objects.get(pk=case_id)
+        name = "close_publicity" if case.state == CaseState.IN_PUBLICITY else "expire"
+        try:
+            fire(case_id, name, by=system, expected_state=case.state)
+        except TransitionBlocked:
+            continue
+        fired.append((case_id, name))
+
+    cases = deadlines.with_entered_at(
+        Case.objects.filter(state__in=deadlines.RULE_BY_STATE).select_related(
+            "cycle", "organisation"
+        )
+    )
+    found = deadlines.deadlines_for(cases, today=today)
+    sent = 0
+    for case in cases:
+        deadline = found.get(case.pk)
+        if deadline is None:
+            continue
+        sent += _remind(case, deadline)
+    return ScanReport(fired=fired, reminders=sent)
+
+
+def _remind(case: Case, deadline: deadlines.Deadline) -> int:
+    if deadline.overdue:
+        lead = CaseReminder.OVERDUE
+    else:
+        applicable = [n for n in case.cycle.reminder_leads if n >= deadline.days_left]
+        if not applicable:
+            return 0
+        lead = min(applicable)
+    with transaction.atomic():
+        reminder, created = CaseReminder.objects.get_or_create(
+            case=case, kind=deadline.kind, due_on=deadline.due_on, lead=lead
+        )
+        if not created:
+            return 0
+        params = {
+            "org": case.organisation.name,
+            "stage": deadline.label,
+            "due": deadline.due_on.isoformat(),
+            "n": max(deadline.days_left, 0),
+        }
+        if lead == CaseReminder.OVERDUE:
+            subject, body = REMINDER_OVERDUE
+        else:
+            subject, body = REMINDER_DUE
+        notify(
+            audience_users(case, deadline.audience),
+            kind=f"reminder.{deadline.kind}",
+            subject=subject,
+            body=body,
+            params=params,
+            link=reverse("applications:case_detail", args=[case.pk]),
+            dedupe_key=f"reminder:{reminder.pk}",
+        )
+    return 1
+
+
+REMINDER_DUE = (
+    _lazy("办理提醒：%(org)s的%(stage)s将于%(due)s截止"),
+    _lazy("%(org)s的%(stage)s将于%(due)s截止，还剩%(n)s个工作日，请及时办理。"),
+)
+REMINDER_OVERDUE = (
+    _lazy("已逾期：%(org)s的%(stage)s"),
+    _lazy("%(org)s的%(stage)s已于%(due)s截止，目前仍未办理，请尽快处理。"),
+)

@@ -7,6 +7,7 @@ from hengyang_award.core import views as core_views
 urlpatterns = [
     path("", include("hengyang_award.core.urls")),
     path("cases/", include("applications.urls")),
+    path("inbox/", include("hengyang_award.notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -13,7 +13,7 @@ LENGTH = 18
 class CreditCodeCheck:
     code: str
     error: str | None = None
-    checksum_ok: bool = True
+    checksum_ok: bool = False
 
     @property
     def usable(self) -> bool:
@@ -34,7 +34,8 @@ def check(raw: str) -> CreditCodeCheck:
     code = normalise(raw)
     if len(code) != LENGTH:
         return CreditCodeCheck(
-            code, error=str(_("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)})
+            code,
+            error=str(_("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)}),
         )
     bad = sorted({ch for ch in code if ch not in ALPHABET})
     if bad:

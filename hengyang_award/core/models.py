@@ -10,6 +10,10 @@ from django.utils.translation import pgettext_lazy
 from .insert_only import InsertOnlyModel
 from .roles import STAFF_ROLES, Role
 
+# The languages messages are written in (settings.LANGUAGES, without reading
+# settings at import time).
+NOTIFICATION_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+
 
 class County(models.Model):
     """A recommending unit: a county-level division or a park management committee."""
@@ -93,6 +97,9 @@ class User(AbstractUser):
         related_name="officials",
         verbose_name=_("所属县市区"),
     )
+    language = models.CharField(
+        _("通知语言"), max_length=10, choices=NOTIFICATION_LANGUAGES, default="zh-hans"
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -167,6 +174,15 @@ class AwardCycle(models.Model):
     screening_working_days = models.PositiveSmallIntegerField(
         _("资格审查时限（工作日）"), default=10
     )
+    approval_working_days = models.PositiveSmallIntegerField(
+        _("评委会主任审核和市长审定时限（各，工作日）"), default=10
+    )
+    reminder_lead_working_days = models.CharField(
+        _("截止前提醒（工作日，逗号分隔）"),
+        max_length=40,
+        default="3,1",
+        help_text=_("例如“3,1”表示截止前3个和1个工作日各提醒一次；逾期时另提醒一次。"),
+    )
 
     class Meta:
         verbose_name = _("评审届次")
@@ -187,6 +203,15 @@ class AwardCycle(models.Model):
     def accepts_applications(self, on=None) -> bool:
         day = on or timezone.localdate()
         return self.is_frozen and self.application_opens <= day <= self.application_closes
+
+    @property
+    def reminder_leads(self) -> tuple[int, ...]:
+        return tuple(
+            sorted(
+                {int(p) for p in self.reminder_lead_working_days.split(",") if p.strip()},
+                reverse=True,
+            )
+        )
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
@@ -213,9 +238,16 @@ class AwardCycle(models.Model):
             "case_size_limit_mb",
             "recommendation_working_days",
             "screening_working_days",
+            "approval_working_days",
         ):
             if getattr(self, field) == 0:
                 add(field, _("此项必须大于0。"))
+        leads = [p.strip() for p in (self.reminder_lead_working_days or "").split(",")]
+        if not all(p.isdigit() and 0 < int(p) <= 60 for p in leads if p) or not any(leads):
+            add(
+                "reminder_lead_working_days",
+                _("请填写1到60之间的整数，用英文逗号分隔，例如“3,1”。"),
+            )
         num, den = self.committee_quorum_numerator, self.committee_quorum_denominator
         if den == 0:
             add("committee_quorum_denominator", _("分母必须大于0。"))
@@ -228,27 +260,36 @@ class AwardCycle(models.Model):
         ):
             add("file_size_limit_mb", _("单个附件上限不能超过每份申报的附件总量上限。"))
         if self.year and self.number:
-            previous = (
-                AwardCycle.objects.filter(number__lt=self.number)
-                .exclude(pk=self.pk)
-                .order_by("-number")
-                .first()
-            )
-            if previous and self.year < previous.year + previous.interval_years:
-                add(
-                    "year",
-                    _(
-                        "上一届（第%(n)d届，%(y)d年）的评审周期为%(i)d年，本届年度不能早于%(min)d年。"
-                    )
-                    % {
-                        "n": previous.number,
-                        "y": previous.year,
-                        "i": previous.interval_years,
-                        "min": previous.year + previous.interval_years,
-                    },
-                )
+            self._check_interval(add)
         if errors:
             raise ValidationError(errors)
+
+    def _check_interval(self, add) -> None:
+        """Art. 3: cycles are `interval_years` apart, in the order of their numbers."""
+        others = AwardCycle.objects.exclude(pk=self.pk)
+        previous = others.filter(number__lt=self.number).order_by("-number").first()
+        following = others.filter(number__gt=self.number).order_by("number").first()
+        if previous and self.year < previous.year + previous.interval_years:
+            add(
+                "year",
+                _("上一届（第%(n)d届，%(y)d年）的评审周期为%(i)d年，本届年度不能早于%(min)d年。")
+                % {
+                    "n": previous.number,
+                    "y": previous.year,
+                    "i": previous.interval_years,
+                    "min": previous.year + previous.interval_years,
+                },
+            )
+        if following and self.interval_years and following.year < self.year + self.interval_years:
+            add(
+                "year",
+                _("下一届（第%(n)d届）为%(y)d年，本届年度不能晚于%(max)d年。")
+                % {
+                    "n": following.number,
+                    "y": following.year,
+                    "max": following.year - self.interval_years,
+                },
+            )
 
 
 class AuditLog(InsertOnlyModel):

@@ -61,6 +61,9 @@ def user_create(
     county: County | None = None,
     **fields,
 ) -> User:
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValueError(sorted(unknown))
     if Role.APPLICANT in roles and organisation is None:
         raise ValidationError(_("申报组织用户必须属于一个组织。"))
     if Role.COUNTY_OFFICIAL in roles and county is None:
@@ -198,6 +201,8 @@ CYCLE_PARAMETER_FIELDS = (
     "case_size_limit_mb",
     "recommendation_working_days",
     "screening_working_days",
+    "approval_working_days",
+    "reminder_lead_working_days",
 )
 CYCLE_DATE_FIELDS = ("year", "application_opens", "application_closes", "reference_date")
 
@@ -217,13 +222,14 @@ def cycle_create(*, by: User, number: int, **values) -> AwardCycle:
 def cycle_update(cycle_id: int, *, by: User, **values) -> AwardCycle:
     if not by.has_perm("core.change_awardcycle"):
         raise PermissionDenied
+    unknown = set(values) - set(CYCLE_PARAMETER_FIELDS + CYCLE_DATE_FIELDS)
+    if unknown:
+        raise ValueError(sorted(unknown))
     cycle = AwardCycle.objects.select_for_update().get(pk=cycle_id)
     if cycle.is_frozen:
         raise ValidationError(_("本届评审已启动，规则参数已冻结，不能修改。"))
     before = {k: getattr(cycle, k) for k in values}
     for key, value in values.items():
-        if key not in CYCLE_PARAMETER_FIELDS + CYCLE_DATE_FIELDS:
-            raise ValueError(key)
         setattr(cycle, key, value)
     cycle.full_clean()
     cycle.save()

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "guardian",
     "hengyang_award.core",
     "hengyang_award.workcalendar",
+    "hengyang_award.jobs",
+    "hengyang_award.notifications",
     "applications",
     "review",
     "committee",
@@ -63,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hengyang_award.core.context_processors.roles",
+                "hengyang_award.notifications.context_processors.inbox",
             ],
         },
     },
@@ -71,7 +74,13 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded mode has two processes (web and jobs) writing one file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -136,6 +145,16 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# PDF rendering has its own queue so that its workers can be recycled
+# (`--max-tasks-per-child`): WeasyPrint's memory grows across renders.
+CELERY_TASK_ROUTES = {"pdf.*": {"queue": "pdf"}}
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "jobs.outbox_relay", "schedule": 10.0},
+    "deadline-scan": {"task": "applications.deadline_scan", "schedule": 300.0},
+    "calendar-next-year": {"task": "workcalendar.next_year_check", "schedule": 86400.0},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

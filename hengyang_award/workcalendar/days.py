@@ -87,6 +87,44 @@ def period_after(day: date, *, n: int) -> Period:
     return Period(start=found[0], end=found[-1], days=tuple(found), provisional=provisional)
 
 
+class WorkingCalendar:
+    """The calendar loaded once for a range of dates, for computing many deadlines
+    without a query each (lists, the deadline scan). Dates outside the loaded range
+    are loaded on demand."""
+
+    def __init__(self, start: date, end: date) -> None:
+        self.published = _published_years()
+        self.start, self.end = start, end
+        self.exceptions = _exceptions_between(start, end)
+
+    def _ensure(self, day: date) -> None:
+        if day < self.start:
+            self.exceptions |= _exceptions_between(day - timedelta(days=60), self.start)
+            self.start = day - timedelta(days=60)
+        elif day > self.end:
+            self.exceptions |= _exceptions_between(self.end, day + timedelta(days=60))
+            self.end = day + timedelta(days=60)
+
+    def is_working(self, day: date) -> bool:
+        self._ensure(day)
+        return _is_working(day, exceptions=self.exceptions, published=self.published)
+
+    def add(self, day: date, *, n: int) -> WorkingDayResult:
+        """The n-th working day strictly after `day`."""
+        current, found = day, 0
+        while found < n:
+            current += ONE_DAY
+            found += self.is_working(current)
+        provisional = any(y not in self.published for y in range(day.year, current.year + 1))
+        return WorkingDayResult(day=current, provisional=provisional)
+
+    def count(self, start: date, *, end: date) -> int:
+        """Working days from `start` to `end`, both included."""
+        return sum(
+            self.is_working(start + timedelta(days=i)) for i in range((end - start).days + 1)
+        )
+
+
 def _check_date(value: date) -> None:
     # A datetime is a date subclass whose comparisons with dates fail late and
     # obscurely; callers must pass timezone.localdate() or a date.

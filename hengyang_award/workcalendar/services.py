@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hengyang_award.core.models import User
 from hengyang_award.core.services import audit_log_write
 
+from .days import is_published
 from .models import CalendarException, CalendarYear
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -212,3 +213,38 @@ def _weekday_errors(day: date, kind: str) -> list[str]:
             % {"date": day.isoformat()}
         ]
     return []
+
+
+# Reminded from November on: the State Council publishes next year's arrangement
+# in November, and deadlines computed for that year are provisional until entered.
+REMIND_FROM_MONTH = 11
+
+
+def calendar_next_year_check(*, today: date | None = None) -> bool:
+    """Remind the review office (once a year) to enter next year's calendar.
+    Returns True when a reminder was sent."""
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy
+
+    from hengyang_award.core.roles import Role
+    from hengyang_award.notifications.services import notify
+
+    today = today or timezone.localdate()
+    year = today.year + 1
+    if today.month < REMIND_FROM_MONTH or is_published(year):
+        return False
+    office = Group.objects.get(name=Role.OFFICE_STAFF).user_set.filter(is_active=True)
+    created = notify(
+        office,
+        kind="calendar.next_year",
+        dedupe_key=f"calendar-next-year:{year}",
+        subject=gettext_lazy("请录入%(year)s年节假日安排"),
+        body=gettext_lazy(
+            "%(year)s年的节假日和调休安排尚未录入工作日历，该年度的截止日期和公示期目前均为暂定。"
+            "国务院办公厅发布通知后，请在“工作日历”中导入。"
+        ),
+        params={"year": year},
+        link="/calendar/",
+    )
+    return bool(created)

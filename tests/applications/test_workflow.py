@@ -224,3 +224,15 @@ def test_role_transition_matrix_only_allowed_actors_succeed(name, time_machine):
     succeeded = {actor for actor in ACTORS if _attempt(world, case, name, actor)}
 
     assert succeeded == ALLOWED[name]
+
+
+def test_workflow_document_is_generated_from_the_model():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from applications.diagram import workflow_markdown
+
+    on_disk = (Path(settings.BASE_DIR) / "docs" / "workflow.md").read_text(encoding="utf-8")
+
+    assert on_disk == workflow_markdown()
