@@ -31,7 +31,9 @@ run: run-deps venv messages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# run_jobs stands in for Celery worker + beat (outbox relay, reminders) without Redis.
+	$(BIN)/python manage.py run_jobs & jobs=$$!; trap "kill $$jobs 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -4,20 +4,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hengyang_award.core.selectors import cycle_current_open
 
 from . import selectors, services
+from .deadlines import deadlines_for, with_entered_at
 from .forms import CaseActionForm
 from .labels import TRANSITION_LABELS
+from .models import Case
 from .workflow import CaseState
 
 
 def _detail_context(
     request: HttpRequest, case, *, failed: tuple[str, CaseActionForm] | None = None
 ):
+    annotated = with_entered_at(Case.objects.filter(pk=case.pk).select_related("cycle")).get()
+    deadline = deadlines_for([annotated], today=timezone.localdate()).get(case.pk)
     actions = selectors.case_actions(case, request.user)
     forms = []
     for action in actions:
@@ -36,6 +41,7 @@ def _detail_context(
         event.label = TRANSITION_LABELS.get(event.name, event.name)
     return {
         "case": case,
+        "deadline": deadline,
         "actions": forms,
         "events": events,
         "recommendations": case.recommendations.select_related("signed_by").order_by("round"),

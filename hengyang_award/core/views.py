@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import selectors as case_selectors
+from applications.deadlines import deadlines_for, with_entered_at
 from applications.workflow import CaseState
 
 from . import selectors, services
@@ -29,9 +31,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    awaiting = list(case_selectors.cases_awaiting(user).order_by("state", "-updated_at")[:200])
+    awaiting = list(
+        with_entered_at(case_selectors.cases_awaiting(user)).order_by("state", "-updated_at")[:200]
+    )
     order = {value: i for i, value in enumerate(CaseState.values)}
     awaiting.sort(key=lambda c: order[c.state])
+    due = deadlines_for(awaiting, today=timezone.localdate())
+    for case in awaiting:
+        case.deadline = due.get(case.pk)
     groups = [
         (CaseState(state).label, list(cases))
         for state, cases in groupby(awaiting, key=lambda c: c.state)
