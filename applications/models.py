@@ -464,6 +464,36 @@ class CaseReminder(models.Model):
         return f"{self.case_id} {self.kind} {self.due_on} {self.lead}"
 
 
+class CaseDocument(models.Model):
+    """A document rendered for a case (a PDF), stored under a generated name with
+    its SHA-256, verified on every download."""
+
+    class Kind(models.TextChoices):
+        APPLICATION_SUMMARY = "application_summary", _("申报表摘要")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("类别"), max_length=40, choices=Kind.choices)
+    round = models.PositiveSmallIntegerField(_("提交轮次"))
+    file = models.FileField(upload_to="cases/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("案卷文书")
+        verbose_name_plural = _("案卷文书")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "round"], name="one_document_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} #{self.round}"
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.get_kind_display()}-{self.case.organisation.name}-{self.round}.pdf"
+
+
 class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 

@@ -96,3 +96,13 @@ def case_actions(case: Case, user: User) -> list[Action]:
         )
     order = list(TRANSITION_LABELS)
     return sorted(actions, key=lambda a: order.index(a.name))
+
+
+def document_for_user(user: User, case_pk: int, document_pk: int):
+    """A document of a case the user can see (404 otherwise)."""
+    from .models import CaseDocument
+
+    case = case_for_user(user, case_pk)
+    return get_object_or_404(
+        CaseDocument.objects.select_related("case__organisation"), case=case, pk=document_pk
+    )

@@ -1,10 +1,14 @@
 """Every write on cases. `fire` is the only function that moves a case."""
 
 import datetime
+import hashlib
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +20,11 @@ from guardian.shortcuts import assign_perm
 from hengyang_award.core.models import AwardCycle, Organisation, User
 from hengyang_award.core.roles import Role
 from hengyang_award.core.services import audit_log_write, system_user
+from hengyang_award.jobs.outbox import outbox_enqueue
 from hengyang_award.notifications.services import notify
 
 from . import deadlines, workflow
-from .models import Case, CaseEvent, CaseReminder, Recommendation
+from .models import Case, CaseDocument, CaseEvent, CaseReminder, Recommendation
 from .notices import audience_users, case_notify_transition
 from .workflow import CaseState
 
@@ -152,6 +157,54 @@ def case_create(*, cycle: AwardCycle, organisation: Organisation, by: User) -> C
 
 
 @transaction.atomic
+def case_submit(case_id: int, *, by: User, expected_state: str | None = None) -> Case:
+    """Submit (or resubmit) to the county; the printable summary of this round is
+    rendered by a worker after commit."""
+    case = fire(case_id, "submit", by=by, expected_state=expected_state)
+    outbox_enqueue(
+        "pdf.render_case_document",
+        dedupe_key=f"document:{case.pk}:{CaseDocument.Kind.APPLICATION_SUMMARY}:{case.submission_round}",
+        case_id=case.pk,
+        kind=CaseDocument.Kind.APPLICATION_SUMMARY,
+    )
+    return case
+
+
+DOCUMENT_RENDERERS = {CaseDocument.Kind.APPLICATION_SUMMARY: "render_application_summary"}
+
+
+def case_document_render(case_id: int, *, kind: str) -> CaseDocument:
+    """Render and store the case's document of this kind for its current
+    submission round, unless it exists. Rendering happens outside any transaction;
+    a failure leaves the case and its documents as they were."""
+    from . import pdf
+
+    case = Case.objects.select_related("cycle", "organisation__county").get(pk=case_id)
+    existing = CaseDocument.objects.filter(
+        case=case, kind=kind, round=case.submission_round
+    ).first()
+    if existing:
+        return existing
+    content = getattr(pdf, DOCUMENT_RENDERERS[kind])(case)
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case_id)
+        existing = CaseDocument.objects.filter(
+            case=case, kind=kind, round=case.submission_round
+        ).first()
+        if existing:
+            return existing
+        name = default_storage.save(f"cases/{case.pk}/{uuid.uuid4().hex}.pdf", ContentFile(content))
+        return CaseDocument.objects.create(
+            case=case,
+            kind=kind,
+            round=case.submission_round,
+            file=name,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+        )
+
+
+@transaction.atomic
 def county_recommend(
     case_id: int, *, by: User, opinion: str, expected_state: str | None = None
 ) -> Case:
@@ -202,6 +255,8 @@ def case_transition(
 ) -> Case:
     """Fire a transition from the case page's action form (a note, nothing more);
     transitions that write more than the state go through their stage service."""
+    if name == "submit":
+        return case_submit(case_id, by=by, expected_state=expected_state)
     if name == "recommend":
         return county_recommend(case_id, by=by, opinion=note, expected_state=expected_state)
     if name == "publish":

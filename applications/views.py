@@ -1,14 +1,18 @@
+import hashlib
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hengyang_award.core.selectors import cycle_current_open
+from hengyang_award.core.services import audit_log_write
 
 from . import selectors, services
 from .deadlines import deadlines_for, with_entered_at
@@ -45,6 +49,7 @@ def _detail_context(
         "actions": forms,
         "events": events,
         "recommendations": case.recommendations.select_related("signed_by").order_by("round"),
+        "documents": case.documents.order_by("-round", "kind"),
     }
 
 
@@ -132,3 +137,33 @@ def case_start(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     messages.success(request, _("已创建申报草稿。"))
     return redirect("applications:case_detail", pk=case.pk)
+
+
+@login_required
+@require_GET
+def case_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """Download a case document: authorised per object, audited (denials too),
+    checksum verified; a corrupted file is reported, never served."""
+    ip = request.META.get("REMOTE_ADDR")
+    try:
+        document = selectors.document_for_user(request.user, pk, document_pk)
+    except Http404:
+        audit_log_write(
+            "file.download_denied", actor=request.user, ip=ip, case=pk, document=document_pk
+        )
+        raise
+    with document.file.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != document.sha256:
+        audit_log_write("file.corrupt", actor=request.user, obj=document, ip=ip)
+        return render(request, "applications/document_corrupt.html", status=500)
+    audit_log_write("file.download", actor=request.user, obj=document, ip=ip)
+    response = FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=document.download_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

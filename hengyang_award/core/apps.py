@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import signals
+        from . import checks, signals  # noqa: F401 — registers the system checks
 
         post_migrate.connect(signals.sync_roles_after_migrate, sender=self)
