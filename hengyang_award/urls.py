@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("hengyang_award.core.urls")),
     path("cases/", include("applications.urls")),
     path("inbox/", include("hengyang_award.notifications.urls")),
+    path("calendar/", include("hengyang_award.workcalendar.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -224,6 +224,7 @@ def calendar_next_year_check(*, today: date | None = None) -> bool:
     """Remind the review office (once a year) to enter next year's calendar.
     Returns True when a reminder was sent."""
     from django.contrib.auth.models import Group
+    from django.urls import reverse
     from django.utils import timezone
     from django.utils.translation import gettext_lazy
 
@@ -245,6 +246,46 @@ def calendar_next_year_check(*, today: date | None = None) -> bool:
             "国务院办公厅发布通知后，请在“工作日历”中导入。"
         ),
         params={"year": year},
-        link="/calendar/",
+        link=reverse("workcalendar:calendar"),
     )
     return bool(created)
+
+
+@transaction.atomic
+def calendar_exception_save(
+    *, by: User, day: date, kind: str, name: str = "", notice: str = ""
+) -> CalendarException:
+    """Add or change the exception of one day (the office's correction by hand)."""
+    exception = CalendarException.objects.filter(date=day).first() or CalendarException(date=day)
+    before = (exception.kind, exception.name) if exception.pk else None
+    exception.kind, exception.name, exception.notice = kind, name.strip(), notice.strip()
+    exception.full_clean()
+    exception.save()
+    audit_log_write(
+        "calendar.exception_save",
+        actor=by,
+        obj=exception,
+        date=day.isoformat(),
+        kind=kind,
+        before=list(before) if before else None,
+    )
+    return exception
+
+
+@transaction.atomic
+def calendar_exception_delete(*, by: User, day: date) -> None:
+    deleted, _rows = CalendarException.objects.filter(date=day).delete()
+    if deleted:
+        audit_log_write("calendar.exception_delete", actor=by, date=day.isoformat())
+
+
+@transaction.atomic
+def calendar_year_set_published(
+    *, by: User, year: int, published: bool, notice: str
+) -> CalendarYear:
+    entry, _created = CalendarYear.objects.get_or_create(year=year)
+    entry.published, entry.notice = published, notice.strip()
+    entry.full_clean()
+    entry.save()
+    audit_log_write("calendar.year_published", actor=by, obj=entry, year=year, published=published)
+    return entry
