@@ -157,10 +157,12 @@ def case_create(*, cycle: AwardCycle, organisation: Organisation, by: User) -> C
 
 
 @transaction.atomic
-def case_submit(case_id: int, *, by: User, expected_state: str | None = None) -> Case:
+def case_submit(
+    case_id: int, *, by: User, note: str = "", expected_state: str | None = None
+) -> Case:
     """Submit (or resubmit) to the county; the printable summary of this round is
     rendered by a worker after commit."""
-    case = fire(case_id, "submit", by=by, expected_state=expected_state)
+    case = fire(case_id, "submit", by=by, note=note, expected_state=expected_state)
     outbox_enqueue(
         "pdf.render_case_document",
         dedupe_key=f"document:{case.pk}:{CaseDocument.Kind.APPLICATION_SUMMARY}:{case.submission_round}",
@@ -225,15 +227,22 @@ def case_publish(
     case_id: int,
     *,
     by: User,
+    note: str = "",
     expected_state: str | None = None,
     published_on: datetime.date | None = None,
 ) -> Case:
     """Start the publicity period: N working days (the cycle's parameter) from the
-    first working day after the publication day (today unless given)."""
+    first working day after the publication day (today unless given). The period
+    is written into the event's note, before the officer's own note."""
     from hengyang_award.workcalendar.days import period_after
 
     case = Case.objects.select_related("cycle").get(pk=case_id)
     period = period_after(published_on or timezone.localdate(), n=case.cycle.publicity_working_days)
+    dates = (
+        _("公示期：%(start)s 至 %(end)s（该年度节假日安排未发布，日期为暂定）")
+        if period.provisional
+        else _("公示期：%(start)s 至 %(end)s")
+    ) % {"start": period.start.isoformat(), "end": period.end.isoformat()}
     return fire(
         case_id,
         "publish",
@@ -241,12 +250,7 @@ def case_publish(
         expected_state=expected_state,
         starts_on=period.start,
         ends_on=period.end,
-        note=(
-            _("公示期：%(start)s 至 %(end)s（该年度节假日安排未发布，日期为暂定）")
-            if period.provisional
-            else _("公示期：%(start)s 至 %(end)s")
-        )
-        % {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        note="\n".join(part for part in (dates, note.strip()) if part),
     )
 
 
@@ -256,11 +260,11 @@ def case_transition(
     """Fire a transition from the case page's action form (a note, nothing more);
     transitions that write more than the state go through their stage service."""
     if name == "submit":
-        return case_submit(case_id, by=by, expected_state=expected_state)
+        return case_submit(case_id, by=by, note=note, expected_state=expected_state)
     if name == "recommend":
         return county_recommend(case_id, by=by, opinion=note, expected_state=expected_state)
     if name == "publish":
-        return case_publish(case_id, by=by, expected_state=expected_state)
+        return case_publish(case_id, by=by, note=note, expected_state=expected_state)
     return fire(case_id, name, by=by, note=note, expected_state=expected_state)
 
 
