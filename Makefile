@@ -11,7 +11,7 @@ PGPORT ?= 5432
 REDIS_HOST ?= 127.0.0.1
 REDIS_PORT ?= 6379
 
-.PHONY: run run-deps test venv system-deps services-check messages lint e2e
+.PHONY: bench-pdf run run-deps test venv system-deps services-check messages lint e2e
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -58,3 +58,6 @@ e2e:
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+bench-pdf: venv
+	$(BIN)/python bench/pdf_bench.py

@@ -2,6 +2,7 @@
 the Noto CJK SC fonts named as families. Rendering runs in Celery workers (queue
 "pdf"), never in a request; each app's `pdf.py` calls `render_template_pdf`."""
 
+import gc
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -53,7 +54,12 @@ def render_html_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     base_url = (Path(settings.BASE_DIR) / "templates" / "pdf").as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=locked_url_fetcher()).write_pdf()
+    try:
+        return HTML(string=html, base_url=base_url, url_fetcher=locked_url_fetcher()).write_pdf()
+    finally:
+        # A render leaves hundreds of MiB (font data) in reference cycles; without an
+        # explicit collection a worker's memory swings past 1 GiB (bench/pdf_bench.py).
+        gc.collect()
 
 
 def qr_svg_data_uri(text: str) -> str:
