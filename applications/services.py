@@ -280,15 +280,14 @@ def deadlines_process(*, today: datetime.date | None = None) -> ScanReport:
     today = today or timezone.localdate()
     system = system_user()
     fired = []
-    due_now = (
-        Case.objects.filter(state=CaseState.IN_PUBLICITY, publicity_ends_on__lt=today)
-        .values_list("pk", flat=True)
-        .union(
-            Case.objects.filter(state=CaseState.AWARDED, award_valid_until__lt=today).values_list(
-                "pk", flat=True
-            )
-        )
-    )
+    due_now = [
+        *Case.objects.filter(state=CaseState.IN_PUBLICITY, publicity_ends_on__lt=today).values_list(
+            "pk", flat=True
+        ),
+        *Case.objects.filter(state=CaseState.AWARDED, award_valid_until__lt=today).values_list(
+            "pk", flat=True
+        ),
+    ]
     for case_id in due_now:
         case = Case.objects.get(pk=case_id)
         name = "close_publicity" if case.state == CaseState.IN_PUBLICITY else "expire"

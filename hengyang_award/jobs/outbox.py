@@ -34,7 +34,7 @@ class RelayReport:
 def outbox_relay(*, limit: int = 200) -> RelayReport:
     """Publish pending messages, oldest first. Stops at the first broker failure
     (the rest would fail the same way) and leaves those rows pending."""
-    from hengyang_award.celery import app
+    from hengyang_award.celery import registered_task
 
     sent = failed = 0
     while sent + failed < limit:
@@ -48,7 +48,7 @@ def outbox_relay(*, limit: int = 200) -> RelayReport:
             if message is None:
                 break
             try:
-                app.tasks[message.task].apply_async(kwargs=message.kwargs, retry=False)
+                registered_task(message.task).apply_async(kwargs=message.kwargs, retry=False)
             except Exception as exc:  # any broker error leaves the message pending
                 message.attempts += 1
                 message.last_error = f"{type(exc).__name__}: {exc}"[:500]

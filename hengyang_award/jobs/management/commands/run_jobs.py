@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from hengyang_award.celery import app
+from hengyang_award.celery import app, registered_task
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 due = once or previous is None or schedule.is_due(previous).is_due
                 if due:
                     # In the embedded mode tasks are eager: apply runs them here.
-                    result = app.tasks[task].apply()
+                    result = registered_task(task).apply()
                     last_run[name] = timezone.now()
                     if result.failed():
                         self.stderr.write(f"{name}: {result.result!r}")
