@@ -332,3 +332,12 @@ def test_cycle_list_query_count_same_for_one_and_many_cycles(client, office):
 
     assert (len(one_response.context["cycles"]), len(many_response.context["cycles"])) == (1, 6)
     assert len(many) == len(one)
+
+
+def test_language_is_chinese_despite_english_browser_until_switched(client):
+    default = client.get(reverse("core:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    switched = client.get(reverse("core:index"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert '<html lang="zh-CN">' in default.content.decode()
+    assert '<html lang="en">' in switched.content.decode()
