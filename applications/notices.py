@@ -167,9 +167,9 @@ def audience_users(case: Case, audience: str) -> QuerySet[User]:
 def case_notify_transition(case: Case, event: CaseEvent) -> None:
     params = {
         "org": case.organisation.name,
-        "cycle": case.cycle.title,
+        "cycle": lambda: case.cycle.title,
         "note": event.note or "—",
-        "state": case.get_state_display(),
+        "state": case.get_state_display,
         "start": case.publicity_starts_on.isoformat() if case.publicity_starts_on else "",
         "end": case.publicity_ends_on.isoformat() if case.publicity_ends_on else "",
     }

@@ -317,3 +317,29 @@ class AuditLog(InsertOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ScoringItem(models.Model):
+    """A scored item of GB/T 19580 (points per GB/Z 19579 Appendix A). Data, not
+    code: seeded from `core/data/gbt19580_items.json`, editable by the office; a
+    cycle cannot open unless the points add up to its total."""
+
+    class Kind(models.TextChoices):
+        PROCESS = "process", _("过程")
+        RESULT = "result", _("结果")
+
+    code = models.CharField(_("条款"), max_length=10, unique=True)
+    category_code = models.CharField(_("类目"), max_length=10)
+    category_name = models.CharField(_("类目名称"), max_length=40)
+    name = models.CharField(_("评分项"), max_length=60)
+    points = models.PositiveSmallIntegerField(_("分值"))
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("评分项")
+        verbose_name_plural = _("评分项")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

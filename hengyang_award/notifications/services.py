@@ -25,11 +25,13 @@ def notify(
     dedupe_key: str,
 ) -> list[Notification]:
     """Create one notification per recipient (once per `dedupe_key`) and queue its
-    e-mail. `subject` and `body` are lazy translatable strings with %(name)s params."""
+    e-mail. `subject` and `body` are lazy translatable strings with %(name)s params;
+    a param that must be translated too is given as a callable."""
     created = []
     for user in {u.pk: u for u in recipients if u.is_active}.values():
         with translation.override(user.language):
-            values = {k: str(v) for k, v in (params or {}).items()}
+            # A callable param is evaluated here, in the recipient's language.
+            values = {k: str(v() if callable(v) else v) for k, v in (params or {}).items()}
             rendered_subject = str(subject) % values
             rendered_body = str(body) % values
         key = f"{dedupe_key}:{user.pk}"

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 from guardian.shortcuts import assign_perm
 
@@ -23,10 +23,10 @@ from hengyang_award.core.services import audit_log_write, system_user
 from hengyang_award.jobs.outbox import outbox_enqueue
 from hengyang_award.notifications.services import notify
 
-from . import deadlines, workflow
-from .models import Case, CaseDocument, CaseEvent, CaseReminder, Recommendation
-from .notices import audience_users, case_notify_transition
-from .workflow import CaseState
+from .. import deadlines, workflow
+from ..models import Case, CaseDocument, CaseEvent, CaseReminder, Recommendation
+from ..notices import audience_users, case_notify_transition
+from ..workflow import CaseState
 
 
 class TransitionBlocked(Exception):  # noqa: N818 — the house style's name
@@ -179,7 +179,7 @@ def case_document_render(case_id: int, *, kind: str) -> CaseDocument:
     """Render and store the case's document of this kind for its current
     submission round, unless it exists. Rendering happens outside any transaction;
     a failure leaves the case and its documents as they were."""
-    from . import pdf
+    from .. import pdf
 
     case = Case.objects.select_related("cycle", "organisation__county").get(pk=case_id)
     existing = CaseDocument.objects.filter(
@@ -328,7 +328,7 @@ def _remind(case: Case, deadline: deadlines.Deadline) -> int:
             return 0
         params = {
             "org": case.organisation.name,
-            "stage": deadline.label,
+            "stage": deadline.label,  # lazy: rendered in the recipient's language
             "due": deadline.due_on.isoformat(),
             "n": max(deadline.days_left, 0),
         }
@@ -349,10 +349,10 @@ def _remind(case: Case, deadline: deadlines.Deadline) -> int:
 
 
 REMINDER_DUE = (
-    _lazy("办理提醒：%(org)s的%(stage)s将于%(due)s截止"),
-    _lazy("%(org)s的%(stage)s将于%(due)s截止，还剩%(n)s个工作日，请及时办理。"),
+    gettext_lazy("办理提醒：%(org)s的%(stage)s将于%(due)s截止"),
+    gettext_lazy("%(org)s的%(stage)s将于%(due)s截止，还剩%(n)s个工作日，请及时办理。"),
 )
 REMINDER_OVERDUE = (
-    _lazy("已逾期：%(org)s的%(stage)s"),
-    _lazy("%(org)s的%(stage)s已于%(due)s截止，目前仍未办理，请尽快处理。"),
+    gettext_lazy("已逾期：%(org)s的%(stage)s"),
+    gettext_lazy("%(org)s的%(stage)s已于%(due)s截止，目前仍未办理，请尽快处理。"),
 )

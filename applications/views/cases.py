@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from hengyang_award.core.selectors import cycle_current_open
 from hengyang_award.core.services import audit_log_write
 
-from . import selectors, services
-from .deadlines import deadlines_for, with_entered_at
-from .forms import CaseActionForm
-from .labels import TRANSITION_LABELS
-from .models import Case
-from .workflow import CaseState
+from .. import selectors, services
+from ..deadlines import deadlines_for, with_entered_at
+from ..forms import CaseActionForm
+from ..labels import TRANSITION_LABELS
+from ..models import Case
+from ..workflow import CaseState
 
 
 def _detail_context(

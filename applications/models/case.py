@@ -12,8 +12,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from hengyang_award.core.insert_only import InsertOnlyModel
 from hengyang_award.core.models import AwardCycle, Organisation
 
-from . import workflow
-from .workflow import CaseState as S
+from .. import workflow
+from ..workflow import CaseState as S
 
 NOTE_REQUIRED = {"note_required": True}
 # Fired by the deadline engine as the system actor, never from a button.

@@ -1,0 +1,23 @@
+from .application import ApplicationForm, ApplicationSnapshot, Attachment
+from .case import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseGroupObjectPermission,
+    CaseReminder,
+    CaseUserObjectPermission,
+    Recommendation,
+)
+
+__all__ = [
+    "ApplicationForm",
+    "ApplicationSnapshot",
+    "Attachment",
+    "Case",
+    "CaseDocument",
+    "CaseEvent",
+    "CaseGroupObjectPermission",
+    "CaseReminder",
+    "CaseUserObjectPermission",
+    "Recommendation",
+]
