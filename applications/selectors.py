@@ -67,6 +67,7 @@ class Action:
     note_required: bool
     note_label: str
     blocked_reasons: tuple[str, ...]
+    page: str = ""
 
 
 def case_actions(case: Case, user: User) -> list[Action]:
@@ -92,6 +93,7 @@ def case_actions(case: Case, user: User) -> list[Action]:
                         case, t.name, ignoring=t.custom.get("provided_by_form", ())
                     )
                 ),
+                page=t.custom.get("page", ""),
             )
         )
     order = list(TRANSITION_LABELS)

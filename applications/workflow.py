@@ -114,9 +114,27 @@ def cycle_accepts_applications(case: "Case") -> bool:
     return case.cycle.accepts_applications()
 
 
-@condition(_("尚未填写推荐意见。"))
+@condition(_("申报材料尚不完整，请先补齐“完整性检查”中列出的内容。"))
+def application_complete(case: "Case") -> bool:
+    from .completeness import application_missing
+
+    return not application_missing(case)
+
+
+@condition(_("尚未填写推荐意见或上传盖章扫描件。"))
 def has_recommendation_opinion(case: "Case") -> bool:
-    return case.recommendations.filter(round=case.submission_round).exists()
+    return (
+        case.recommendations.filter(round=case.submission_round, scan__isnull=False)
+        .exclude(opinion="")
+        .exists()
+    )
+
+
+@condition(_("资格审查清单尚未全部确认，或存在未通过的条件。"))
+def screening_complete(case: "Case") -> bool:
+    from .screening import screening_missing
+
+    return not screening_missing(case)
 
 
 @condition(_("公示期尚未结束。"))

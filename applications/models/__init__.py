@@ -8,6 +8,7 @@ from .case import (
     CaseUserObjectPermission,
     Recommendation,
 )
+from .screening import ScreeningDecision
 
 __all__ = [
     "ApplicationForm",
@@ -20,4 +21,5 @@ __all__ = [
     "CaseReminder",
     "CaseUserObjectPermission",
     "Recommendation",
+    "ScreeningDecision",
 ]

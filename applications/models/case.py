@@ -24,6 +24,8 @@ OPINION_REQUIRED = {
     "note_required": True,
     "note_label": _("推荐意见"),
     "provided_by_form": (workflow.has_recommendation_opinion,),
+    # Its form (opinion + stamped scan) is a page of its own.
+    "page": "applications:case_recommend",
 }
 
 
@@ -92,7 +94,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=[S.DRAFT, S.RETURNED],
         target=S.SUBMITTED,
         permission="applications.submit_case",
-        conditions=[workflow.cycle_accepts_applications],
+        conditions=[workflow.cycle_accepts_applications, workflow.application_complete],
     )
     def submit(self) -> None:
         self.submission_round += 1
@@ -142,7 +144,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     # --- Eligibility screening (Art. 10(2)) --------------------------------------
     @transition(
-        field=state, source=S.RECOMMENDED, target=S.ACCEPTED, permission="applications.screen_case"
+        field=state,
+        source=S.RECOMMENDED,
+        target=S.ACCEPTED,
+        permission="applications.screen_case",
+        conditions=[workflow.screening_complete],
     )
     def accept(self) -> None:
         pass
@@ -426,6 +432,13 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(default=timezone.now)
+    scan = models.ForeignKey(
+        "applications.Attachment",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("盖章扫描件"),
+    )
 
     class Meta:
         verbose_name = _("推荐意见")

@@ -19,6 +19,7 @@ from .cases import (
     transition_meta,
     transition_requires_note,
 )
+from .screening import screening_decide
 
 __all__ = [
     "DOCUMENT_RENDERERS",
@@ -35,6 +36,7 @@ __all__ = [
     "county_recommend",
     "deadlines_process",
     "fire",
+    "screening_decide",
     "transition_meta",
     "transition_requires_note",
 ]

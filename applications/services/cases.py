@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from hengyang_award.jobs.outbox import outbox_enqueue
 from hengyang_award.notifications.services import notify
 
 from .. import deadlines, workflow
-from ..models import Case, CaseDocument, CaseEvent, CaseReminder, Recommendation
+from ..models import Attachment, Case, CaseDocument, CaseEvent, CaseReminder, Recommendation
 from ..notices import audience_users, case_notify_transition
 from ..workflow import CaseState
 
@@ -160,9 +161,12 @@ def case_create(*, cycle: AwardCycle, organisation: Organisation, by: User) -> C
 def case_submit(
     case_id: int, *, by: User, note: str = "", expected_state: str | None = None
 ) -> Case:
-    """Submit (or resubmit) to the county; the printable summary of this round is
-    rendered by a worker after commit."""
+    """Submit (or resubmit) to the county: the file of this round is frozen in a
+    snapshot, and its printable form is rendered by a worker after commit."""
+    from .application import application_snapshot_take
+
     case = fire(case_id, "submit", by=by, note=note, expected_state=expected_state)
+    application_snapshot_take(case)
     outbox_enqueue(
         "pdf.render_case_document",
         dedupe_key=f"document:{case.pk}:{CaseDocument.Kind.APPLICATION_SUMMARY}:{case.submission_round}",
@@ -208,16 +212,35 @@ def case_document_render(case_id: int, *, kind: str) -> CaseDocument:
 
 @transaction.atomic
 def county_recommend(
-    case_id: int, *, by: User, opinion: str, expected_state: str | None = None
+    case_id: int,
+    *,
+    by: User,
+    opinion: str,
+    scan: BinaryIO | None,
+    scan_name: str = "",
+    expected_state: str | None = None,
 ) -> Case:
+    """The county signs its recommendation opinion: the text and the stamped scan
+    are both required; then the case goes to the review office."""
+    from .application import attachment_store
+
     if not opinion.strip():
         raise ValidationError({"opinion": _("请填写推荐意见。")})
-    case = Case.objects.select_for_update().get(pk=case_id)
+    if scan is None:
+        raise ValidationError({"scan": _("请上传盖章的推荐意见扫描件。")})
+    case = Case.objects.select_for_update().select_related("cycle").get(pk=case_id)
+    if expected_state is not None and case.state != expected_state:
+        raise AlreadyHandled(case, "recommend", workflow.why_blocked(case, "recommend"))
     if case.state == CaseState.SUBMITTED:
+        if not by.has_perm("applications.recommend_case", case):
+            raise PermissionDenied(_("您没有执行此操作的权限。"))
+        stored = attachment_store(
+            case, by=by, kind=Attachment.Kind.RECOMMENDATION_SCAN, upload=scan, name=scan_name
+        )
         Recommendation.objects.update_or_create(
             case=case,
             round=case.submission_round,
-            defaults={"opinion": opinion.strip(), "signed_by": by},
+            defaults={"opinion": opinion.strip(), "signed_by": by, "scan": stored},
         )
     return fire(case_id, "recommend", by=by, note=opinion, expected_state=expected_state)
 
@@ -262,7 +285,7 @@ def case_transition(
     if name == "submit":
         return case_submit(case_id, by=by, note=note, expected_state=expected_state)
     if name == "recommend":
-        return county_recommend(case_id, by=by, opinion=note, expected_state=expected_state)
+        raise ValueError(_("推荐需要同时提交推荐意见和盖章扫描件，请使用推荐表单。"))
     if name == "publish":
         return case_publish(case_id, by=by, note=note, expected_state=expected_state)
     return fire(case_id, name, by=by, note=note, expected_state=expected_state)

@@ -15,10 +15,12 @@ from hengyang_award.core.selectors import cycle_current_open
 from hengyang_award.core.services import audit_log_write
 
 from .. import selectors, services
+from ..completeness import application_missing
 from ..deadlines import deadlines_for, with_entered_at
 from ..forms import CaseActionForm
 from ..labels import TRANSITION_LABELS
 from ..models import Case
+from ..services.application import EDITABLE_STATES
 from ..workflow import CaseState
 
 
@@ -43,8 +45,13 @@ def _detail_context(
     events = list(case.events.select_related("actor").order_by("at", "pk"))
     for event in events:
         event.label = TRANSITION_LABELS.get(event.name, event.name)
+    can_edit_file = case.state in EDITABLE_STATES and request.user.has_perm(
+        "applications.change_case", case
+    )
     return {
         "case": case,
+        "can_edit_file": can_edit_file,
+        "missing": application_missing(case) if can_edit_file else [],
         "deadline": deadline,
         "actions": forms,
         "events": events,

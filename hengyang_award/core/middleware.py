@@ -14,3 +14,10 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # Do not leave this request's language active in the thread for whatever
+        # runs next in it (tasks, tests, the next request before activation).
+        translation.deactivate()
+        return response

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "hengyang_award.workcalendar",
     "hengyang_award.jobs",
     "hengyang_award.notifications",
+    "hengyang_award.accounts",
     "applications",
     "review",
     "committee",

@@ -1,3 +1,4 @@
+import io
 import threading
 
 import pytest
@@ -5,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from applications import services
+from applications.demo import screening_pass_all
 from applications.models import Case, CaseEvent, Recommendation
 from applications.selectors import cases_awaiting, cases_visible_to
 from hengyang_award.core.insert_only import ImmutableRecordError
 from hengyang_award.core.roles import Role
-from tests.factories import PATH_TO, World, make_cycle, make_user
+from tests.factories import PATH_TO, World, complete_application, make_cycle, make_user, tiny_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,7 @@ def _events(case):
 
 def test_fire_submit_moves_case_and_writes_one_event(world):
     case = world.new_case()
+    complete_application(case, by=world.applicant)
 
     case = services.case_transition(case.pk, "submit", by=world.applicant)
 
@@ -68,7 +71,13 @@ def test_fire_wrong_state_raises_already_handled(world):
 def test_fire_stale_expected_state_raises_already_handled(world):
     case = world.drive(world.new_case(), ["submit"])
     seen = case.state
-    services.county_recommend(case.pk, by=world.county, opinion="同意推荐")
+    services.county_recommend(
+        case.pk,
+        by=world.county,
+        opinion="同意推荐",
+        scan=io.BytesIO(tiny_pdf()),
+        scan_name="推荐.pdf",
+    )
 
     with pytest.raises(services.AlreadyHandled):
         services.case_transition(
@@ -83,6 +92,7 @@ def test_fire_stale_expected_state_raises_already_handled(world):
 
 def test_submit_outside_application_window_is_blocked(world, time_machine):
     case = world.new_case()
+    complete_application(case, by=world.applicant)
     time_machine.move_to("2099-01-01 10:00+08:00")
 
     with pytest.raises(services.TransitionBlocked) as exc:
@@ -94,7 +104,13 @@ def test_submit_outside_application_window_is_blocked(world, time_machine):
 def test_county_recommend_stores_opinion_for_the_round(world):
     case = world.drive(world.new_case(), ["submit"])
 
-    case = services.county_recommend(case.pk, by=world.county, opinion="  同意推荐。  ")
+    case = services.county_recommend(
+        case.pk,
+        by=world.county,
+        opinion="  同意推荐。  ",
+        scan=io.BytesIO(tiny_pdf()),
+        scan_name="推荐.pdf",
+    )
 
     assert case.state == "recommended"
     assert list(Recommendation.objects.filter(case=case).values_list("round", "opinion")) == [
@@ -113,7 +129,9 @@ def test_county_recommend_empty_opinion_refused_and_nothing_written(world):
     case = world.drive(world.new_case(), ["submit"])
 
     with pytest.raises(ValidationError):
-        services.county_recommend(case.pk, by=world.county, opinion=" ")
+        services.county_recommend(
+            case.pk, by=world.county, opinion=" ", scan=io.BytesIO(tiny_pdf()), scan_name="推荐.pdf"
+        )
 
     assert Recommendation.objects.count() == 0
     case.refresh_from_db()
@@ -127,7 +145,7 @@ def test_resubmission_needs_a_new_recommendation(world):
     with pytest.raises(services.TransitionBlocked) as exc:
         services.fire(case.pk, "recommend", by=world.county, note="同意")
 
-    assert exc.value.reasons == ["尚未填写推荐意见。"]
+    assert exc.value.reasons == ["尚未填写推荐意见或上传盖章扫描件。"]
 
 
 def test_case_create_twice_in_a_cycle_refused(world):
@@ -272,6 +290,7 @@ def test_case_event_raw_sql_change_refused_by_trigger(world, sql):
 def test_concurrent_same_transition_exactly_one_wins():
     world = World()
     case = world.drive(world.new_case(), ["submit", "recommend"])
+    screening_pass_all(case, by=world.office)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -296,3 +315,14 @@ def test_concurrent_same_transition_exactly_one_wins():
     assert sorted(outcomes) == ["already handled", "ok"]
     assert CaseEvent.objects.filter(case=case, name="accept").count() == 1
     assert Case.objects.get(pk=case.pk).state == "accepted"
+
+
+def test_submit_incomplete_application_is_blocked_with_reason(world):
+    case = world.new_case()
+
+    with pytest.raises(services.TransitionBlocked) as exc:
+        services.case_transition(case.pk, "submit", by=world.applicant)
+
+    assert exc.value.reasons == ["申报材料尚不完整，请先补齐“完整性检查”中列出的内容。"]
+    case.refresh_from_db()
+    assert case.state == "draft"

@@ -1,11 +1,12 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services
 from applications.models import Case, CaseEvent
-from tests.factories import World
+from tests.factories import World, complete_application, tiny_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +45,16 @@ def test_case_action_success_redirects_and_moves_case(client, world):
     client.force_login(world.county)
 
     response = client.post(
-        _action_url(case, "recommend"),
-        {"recommend-note": "同意推荐。", "recommend-expected_state": "submitted"},
+        _action_url(case, "return_to_applicant"),
+        {
+            "return_to_applicant-note": "请补充证书。",
+            "return_to_applicant-expected_state": "submitted",
+        },
     )
 
     assert response.status_code == 302
     assert response.url == reverse("applications:case_detail", args=[case.pk])
-    assert Case.objects.get(pk=case.pk).state == "recommended"
+    assert Case.objects.get(pk=case.pk).state == "returned"
 
 
 def test_case_action_missing_reason_keeps_page_and_shows_error(client, world):
@@ -69,6 +73,7 @@ def test_case_action_missing_reason_keeps_page_and_shows_error(client, world):
 
 def test_case_action_blocked_condition_keeps_typed_text(client, world, time_machine):
     case = world.new_case()
+    complete_application(case, by=world.applicant)
     time_machine.move_to("2099-01-01 10:00+08:00")
     client.force_login(world.applicant)
 
@@ -138,10 +143,11 @@ def test_case_action_extra_fields_change_nothing(client, world):
     client.force_login(world.county)
 
     client.post(
-        _action_url(case, "recommend"),
+        reverse("applications:case_recommend", args=[case.pk]),
         {
-            "recommend-note": "同意",
-            "recommend-expected_state": "submitted",
+            "opinion": "同意",
+            "scan": SimpleUploadedFile("推荐.pdf", tiny_pdf(), content_type="application/pdf"),
+            "expected_state": "submitted",
             "state": "awarded",
             "organisation": world.other_org.pk,
         },
@@ -210,6 +216,7 @@ def test_case_list_shows_only_the_countys_cases(client, world):
     theirs = services.case_create(
         cycle=world.cycle, organisation=world.other_org, by=world.other_applicant
     )
+    complete_application(theirs, by=world.other_applicant)
     services.case_transition(theirs.pk, "submit", by=world.other_applicant)
     client.force_login(world.other_county)
 

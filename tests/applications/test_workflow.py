@@ -1,4 +1,5 @@
 import datetime
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -6,10 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from applications import services
+from applications.demo import screening_pass_all
 from applications.models import Case
 from applications.selectors import transitions_of_case
 from applications.workflow import STAGE_OF_STATE, CaseState
-from tests.factories import PATH_TO, World
+from tests.factories import PATH_TO, World, complete_application, tiny_pdf
 
 # The whole graph, pinned: (transition, source, target). A change to the workflow
 # must change this table too.
@@ -204,7 +206,13 @@ def _attempt(world: World, case: Case, name: str, actor: str) -> bool:
     with transaction.atomic():
         try:
             if name == "recommend":
-                services.county_recommend(case.pk, by=world.actor(actor), opinion="同意推荐")
+                services.county_recommend(
+                    case.pk,
+                    by=world.actor(actor),
+                    opinion="同意推荐",
+                    scan=io.BytesIO(tiny_pdf()),
+                    scan_name="推荐.pdf",
+                )
             else:
                 services.case_transition(case.pk, name, by=world.actor(actor), note="意见")
         except PermissionDenied:
@@ -218,6 +226,10 @@ def _attempt(world: World, case: Case, name: str, actor: str) -> bool:
 def test_role_transition_matrix_only_allowed_actors_succeed(name, time_machine):
     world = World()
     case = world.drive(world.new_case(), PATH_TO[START[name]])
+    if name == "submit":
+        complete_application(case, by=world.applicant)
+    if name == "accept":
+        screening_pass_all(case, by=world.office)
     if name == "expire":
         time_machine.move_to(_day_after(case.award_valid_until))
 

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertInHTML, assertRedirects
 from applications import services as case_services
 from hengyang_award.core.models import AuditLog, AwardCycle, County
 from hengyang_award.core.roles import Role
-from tests.factories import make_cycle, make_organisation, make_user
+from tests.factories import complete_application, make_cycle, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def submitted_case_in(cycle: AwardCycle, county_code: str):
     org = make_organisation(county_code=county_code)
     applicant = make_user(Role.APPLICANT, organisation=org)
     case = case_services.case_create(cycle=cycle, organisation=org, by=applicant)
+    complete_application(case, by=applicant)
     return case_services.case_transition(case.pk, "submit", by=applicant)
 
 

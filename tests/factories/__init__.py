@@ -2,6 +2,7 @@
 application itself would give it (groups, grants, audit rows)."""
 
 import datetime
+import io
 import itertools
 
 from django.utils import timezone
@@ -20,6 +21,26 @@ from hengyang_award.core.services import (
 )
 
 _seq = itertools.count(1)
+
+
+def tiny_pdf(text: str = "sample") -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def complete_application(case: Case, *, by: User) -> None:
+    """Fill every section of the application file through the real services."""
+    from applications.demo import application_fill_example
+
+    application_fill_example(case, by=by, make_pdf=tiny_pdf)
+
+
 PASSWORD = "correct-horse-battery-9"
 
 
@@ -104,7 +125,21 @@ class World:
         """Move a case along a path of transitions, each fired by its usual actor."""
         for name in path:
             actor = self.actor(USUAL_ACTOR[name])
-            if name == "publish_past":
+            if name == "submit" and not case.events.exists():
+                complete_application(case, by=self.applicant)
+            if name == "accept":
+                from applications.demo import screening_pass_all
+
+                screening_pass_all(case, by=self.office)
+            if name == "recommend":
+                case = case_services.county_recommend(
+                    case.pk,
+                    by=actor,
+                    opinion="同意推荐。",
+                    scan=io.BytesIO(tiny_pdf()),
+                    scan_name="推荐意见.pdf",
+                )
+            elif name == "publish_past":
                 case = case_services.case_publish(
                     case.pk,
                     by=actor,

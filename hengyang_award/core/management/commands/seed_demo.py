@@ -3,6 +3,7 @@ counties, and cases spread over the workflow, each moved there by firing the rea
 transitions (never by writing a state). Safe to run again."""
 
 import datetime
+import io
 import os
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services as case_services
+from applications.demo import application_fill_example, screening_pass_all
 from applications.models import Case
 from hengyang_award.core import credit_code
 from hengyang_award.core.models import AwardCycle, County, Organisation, User
@@ -22,6 +24,7 @@ from hengyang_award.core.services import (
     system_user,
     user_create,
 )
+from hengyang_award.pdf import render_html_pdf
 
 DEFAULT_DEMO_PASSWORD = "hengyang-demo-2026"  # noqa: S105 — documented demo default
 
@@ -257,6 +260,17 @@ def demo_credit_code(index: int, county_code: str) -> str:
 
 
 class Command(BaseCommand):
+    _samples: dict[str, bytes]
+
+    def _sample_pdf(self, title: str) -> bytes:
+        """A one-page demo document, rendered once per title."""
+        if title not in self._samples:
+            self._samples[title] = render_html_pdf(
+                f'<html lang="zh-CN"><body style="font-family: \'Noto Sans CJK SC\'">'
+                f"<h1>{title}</h1><p>演示数据，非真实文件。</p></body></html>"
+            )
+        return self._samples[title]
+
     help = "Create demo users, a cycle, organisations and cases (idempotent)."
 
     def add_arguments(self, parser):
@@ -266,6 +280,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG=False：演示数据不应写入生产库。如确需执行，请加 --force。")
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        self._samples = {}
         with transaction.atomic():
             users = self._users(password)
             cycle = self._cycle(users["office"])
@@ -373,7 +388,17 @@ class Command(BaseCommand):
             three_weeks_ago = timezone.localdate() - datetime.timedelta(days=21)
             case_services.case_publish(case.pk, by=actor, published_on=three_weeks_ago)
             return
+        if name == "submit" and not case.events.exists():
+            application_fill_example(case, by=actor, make_pdf=self._sample_pdf)
+        if name in ("accept", "reject"):
+            screening_pass_all(case, by=actor)
         if name == "recommend":
-            case_services.county_recommend(case.pk, by=actor, opinion=note)
+            case_services.county_recommend(
+                case.pk,
+                by=actor,
+                opinion=note,
+                scan=io.BytesIO(self._sample_pdf("推荐意见（盖章）")),
+                scan_name="推荐意见.pdf",
+            )
             return
         case_services.case_transition(case.pk, name, by=actor, note=note)

@@ -1,0 +1,92 @@
+"""The review office's decisions on the eligibility pre-checks (Art. 10(2))."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hengyang_award.core.models import User
+from hengyang_award.core.services import audit_log_write
+
+from ..models import Case, ScreeningDecision
+from ..screening import screening_checks
+from ..workflow import CaseState
+
+Decision = ScreeningDecision.Decision
+Result = ScreeningDecision.Result
+
+
+@transaction.atomic
+def screening_decide(
+    case_id: int,
+    *,
+    by: User,
+    code: str,
+    decision: str,
+    note: str = "",
+    final_result: str | None = None,
+) -> ScreeningDecision:
+    """Record the officer's decision on one pre-check for the case's current round
+    (a later decision on the same check replaces it; the audit log keeps both).
+
+    `confirm` accepts the automatic pass or fail; `override` sets `final_result`
+    with a reason, and is the only way to decide a check that needs judgement."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    permission = "applications.screen_case"
+    if not (by.has_perm(permission) or by.has_perm(permission, case)):
+        raise PermissionDenied(_("只有评审办工作人员可以进行资格审查。"))
+    if case.state != CaseState.RECOMMENDED:
+        raise ValidationError(
+            _("当前状态为“%(state)s”，不在资格审查阶段，不能确认审查项。")
+            % {"state": case.get_state_display()}
+        )
+    check = next((c for c in screening_checks(case) if c.code == code), None)
+    if check is None:
+        raise ValidationError(_("没有这个资格审查项。"))
+    note = note.strip()
+    if decision == Decision.CONFIRM:
+        if check.result == Result.JUDGEMENT:
+            raise ValidationError(_("此项需要人工判断：请选择“通过”或“不通过”，并说明理由。"))
+        final = check.result
+    elif decision == Decision.OVERRIDE:
+        if final_result not in (Result.PASS, Result.FAIL):
+            raise ValidationError(_("请选择审查结论：通过或不通过。"))
+        if final_result == check.result:
+            raise ValidationError(
+                _("自动检查结果已是“%(result)s”，请直接确认。")
+                % {"result": Result(final_result).label}
+            )
+        if not note:
+            raise ValidationError({"note": _("人工判定或改变自动检查结果时，必须填写理由。")})
+        final = final_result
+    else:
+        raise ValidationError(_("请选择审查决定。"))
+    previous = ScreeningDecision.objects.filter(
+        case=case, round=case.submission_round, code=code
+    ).first()
+    row, _created = ScreeningDecision.objects.update_or_create(
+        case=case,
+        round=case.submission_round,
+        code=code,
+        defaults={
+            "decision": decision,
+            "automatic_result": check.result,
+            "final_result": final,
+            "note": note,
+            "decided_by": by,
+            "decided_at": timezone.now(),
+        },
+    )
+    audit_log_write(
+        "screening.decide",
+        actor=by,
+        obj=case,
+        round=case.submission_round,
+        code=code,
+        decision=decision,
+        automatic_result=check.result,
+        final_result=final,
+        note=note,
+        replaces=previous.final_result if previous else None,
+    )
+    return row

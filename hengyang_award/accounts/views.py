@@ -1,0 +1,185 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hengyang_award.core.models import Organisation
+
+from . import selectors, services
+from .forms import InvitationAcceptForm, InvitationForm, RegistrationForm, VerificationResendForm
+from .tokens import VERIFICATION_MAX_AGE, LinkRefusedError
+
+# Status of a page that refuses a link: gone for a link that once worked.
+LINK_REFUSED_STATUS = {"invalid": 404, "expired": 410, "used": 410, "revoked": 410}
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_submit(
+                **form.account_values(),
+                password=form.cleaned_data["password1"],
+                organisation=form.organisation_values(),
+                ip=_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("accounts:register_done")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@require_GET
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/register_done.html",
+        {"days": VERIFICATION_MAX_AGE.days, "resend_form": VerificationResendForm()},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what the link is for; only the POST activates, so that mail
+    scanners that follow links change nothing."""
+    try:
+        if request.method == "POST":
+            services.email_verification_confirm(token, ip=_ip(request))
+        else:
+            verification = selectors.email_verification_for_token(token)
+    except LinkRefusedError as refused:
+        if refused.code == "verified":
+            messages.info(request, refused.reason)
+            return redirect("login")
+        return render(
+            request,
+            "accounts/verify_refused.html",
+            {"reason": refused.reason, "resend_form": VerificationResendForm()},
+            status=LINK_REFUSED_STATUS[refused.code],
+        )
+    if request.method == "POST":
+        messages.success(request, _("邮箱验证成功，账户已启用。请登录。"))
+        return redirect("login")
+    return render(request, "accounts/verify.html", {"verification": verification})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    form = VerificationResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.email_verification_resend(email=form.cleaned_data["email"])
+        # The same words whether or not the address is known: no account enumeration.
+        messages.info(
+            request,
+            _("如果该邮箱对应尚未验证的账户，我们已重新发送验证邮件，请查收。"),
+        )
+        return redirect("accounts:verification_resend")
+    return render(request, "accounts/verification_resend.html", {"form": form})
+
+
+@login_required
+@require_GET
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(selectors.organisations_of_member(request.user), pk=pk)
+    return _members_page(request, organisation, InvitationForm())
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(selectors.organisations_of_member(request.user), pk=pk)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organisation.pk, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("已向%(email)s发送邀请。") % {"email": invitation.email},
+            )
+            return redirect("accounts:members", pk=organisation.pk)
+    return _members_page(request, organisation, form)
+
+
+def _members_page(
+    request: HttpRequest, organisation: Organisation, form: InvitationForm
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "organisation": organisation,
+            "members": selectors.organisation_members(organisation),
+            "invitations": selectors.invitations_pending(organisation),
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        messages.info(request, _("您已登录。如需接受邀请，请先退出当前账户。"))
+        return redirect("core:home")
+    try:
+        invitation = selectors.invitation_for_token(token)
+    except LinkRefusedError as refused:
+        return _invitation_refused(request, refused)
+    form = InvitationAcceptForm(
+        request.POST or None,
+        invitation_email=invitation.email,
+        initial={"full_name": invitation.full_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(
+                token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+                phone=form.cleaned_data["phone"],
+                ip=_ip(request),
+            )
+        except LinkRefusedError as refused:
+            return _invitation_refused(request, refused)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("账户已创建，您已成为%(organisation)s的成员。请登录。")
+                % {"organisation": invitation.organisation.name},
+            )
+            return redirect("login")
+    return render(
+        request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
+
+
+def _invitation_refused(request: HttpRequest, refused: LinkRefusedError) -> HttpResponse:
+    return render(
+        request,
+        "accounts/invitation_refused.html",
+        {"reason": refused.reason},
+        status=LINK_REFUSED_STATUS[refused.code],
+    )
