@@ -283,7 +283,11 @@ class AssessmentSectionForm(forms.Form):
         for item in items:
             key = item.code.replace(".", "_")
             self.fields[f"item_{key}_text"] = forms.CharField(
-                label=f"{item.code} {item.name}（{item.points}分）",
+                label=(
+                    _("方法、展开、学习和整合情况")
+                    if item.kind == ScoringItem.Kind.PROCESS
+                    else _("水平、趋势、对比和整合情况")
+                ),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4, "data-total-counter": "assessment"}),
             )

@@ -1,6 +1,7 @@
 """The application file, section by section, its evidence files, and the county's
 recommendation form."""
 
+import datetime
 import hashlib
 import io
 
@@ -69,6 +70,18 @@ def _section_form(case: Case, section: str, stored: ApplicationForm, data=None):
     return None
 
 
+def _saved_at(stored: ApplicationForm, section: str) -> datetime.datetime | None:
+    value = stored.saved_sections.get(section)
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def _section_done(section: str, stored: ApplicationForm, missing: list) -> bool:
+    """Saved at least once and nothing of it is missing."""
+    if section != "attachments" and section not in stored.saved_sections:
+        return False
+    return not any(m.section == section for m in missing)
+
+
 def _item_rows(form) -> list[tuple]:
     return [
         (
@@ -89,6 +102,7 @@ def _context(request, case: Case, section: str, *, form=None, upload_form=None) 
     if form is not None and not editable:
         for field in form.fields.values():
             field.disabled = True
+    missing = application_missing(case)
     returned_note = None
     if case.state == CaseState.RETURNED:
         last = case.events.filter(target=CaseState.RETURNED).order_by("-at", "-pk").first()
@@ -97,11 +111,11 @@ def _context(request, case: Case, section: str, *, form=None, upload_form=None) 
         "case": case,
         "section": section,
         "section_label": SECTION_LABELS[section],
-        "sections": [(key, label, key in stored.saved_sections) for key, label in SECTIONS],
-        "saved_at": stored.saved_sections.get(section),
+        "sections": [(key, label, _section_done(key, stored, missing)) for key, label in SECTIONS],
+        "saved_at": _saved_at(stored, section),
         "form": form,
         "editable": editable,
-        "missing": application_missing(case),
+        "missing": missing,
         "returned_note": returned_note,
         "attachments": case.attachments.filter(removed_at=None)
         .exclude(kind=Attachment.Kind.RECOMMENDATION_SCAN)

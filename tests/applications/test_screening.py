@@ -102,9 +102,7 @@ def _recommended(world: World) -> Case:
 
 
 def _awarded(world: World) -> Case:
-    case = _recommended(world)
-    _screen_all_pass(case, by=world.office)
-    return world.drive(case, PATH_TO["awarded"][len(PATH_TO["recommended"]) :])
+    return world.drive(world.new_case(), PATH_TO["awarded"])
 
 
 # --- Pre-checks ---------------------------------------------------------------------
