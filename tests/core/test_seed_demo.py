@@ -77,50 +77,32 @@ def chain_problems(case: Case) -> list[str]:
     return problems
 
 
-@pytest.fixture
-def seeded(settings) -> str:
+# Seeding takes seconds, so one test checks everything a seeded demo must hold
+# (each assertion names what it checks) and then that a second run adds nothing.
+def test_seed_demo_seeds_users_roles_states_and_chains_and_is_idempotent(settings):
     settings.DEBUG = True
-    return seed()
 
+    output = seed()
 
-def test_seed_demo_creates_demo_users(seeded):
     names = set(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True))
-
     assert names == DEMO_USERNAMES
-    assert "演示数据已就绪" in seeded
-
-
-def test_seed_demo_demo_users_hold_their_roles(seeded):
+    assert "演示数据已就绪" in output
     roles = {
         u.username: set(u.role_names)
         for u in User.objects.filter(username__in=["office", "applicant", "county", "mayor"])
     }
-
     assert roles == {
         "office": {"office_staff"},
         "applicant": {"applicant"},
         "county": {"county_official"},
         "mayor": {"mayor"},
     }
-
-
-def test_seed_demo_case_states_cover_demo_set(seeded):
-    states = set(Case.objects.values_list("state", flat=True))
-
-    assert states == DEMO_STATES
-
-
-def test_seed_demo_every_non_draft_case_has_consistent_event_chain(seeded):
+    assert User.objects.get(username="office").check_password("hengyang-demo-2026") is True
+    assert set(Case.objects.values_list("state", flat=True)) == DEMO_STATES
     cases = list(Case.objects.exclude(state="draft"))
-
-    problems = [line for case in cases for line in chain_problems(case)]
-
-    assert problems == []
+    assert [line for case in cases for line in chain_problems(case)] == []
     assert all(case.events.exists() for case in cases) is True
     assert Case.objects.filter(state="draft", events__isnull=False).exists() is False
-
-
-def test_seed_demo_second_run_creates_nothing(seeded):
     before = counts()
 
     seed()

@@ -7,6 +7,7 @@ import io
 import os
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -281,6 +282,7 @@ class Command(BaseCommand):
             raise CommandError("DEBUG=False：演示数据不应写入生产库。如确需执行，请加 --force。")
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
         self._samples = {}
+        self._hashes: dict[str, str] = {}
         with transaction.atomic():
             users = self._users(password)
             cycle = self._cycle(users["office"])
@@ -308,14 +310,20 @@ class Command(BaseCommand):
         existing = User.objects.filter(username=username).first()
         if existing:
             return existing
-        return user_create(
+        user = user_create(
             username=username,
-            password=password,
+            password=None,
             roles=roles,
             full_name=full_name,
             email=f"{username}@example.invalid",
             **bodies,
         )
+        # One PBKDF2 hash for all demo users (hashing ~50 times takes ~20 s).
+        if password not in self._hashes:
+            self._hashes[password] = make_password(password)
+        user.password = self._hashes[password]
+        user.save(update_fields=["password"])
+        return user
 
     def _users(self, password: str) -> dict[str, User]:
         users = {u: self._user(u, n, r, password) for u, n, r in STAFF_USERS}
