@@ -8,7 +8,7 @@ from hengyang_award.core.models import ScoringItem
 from hengyang_award.core.scoring import allowed_percents
 
 from .completeness import FIGURES, STANDARDS
-from .models import Attachment
+from .models import Attachment, ScreeningDecision
 
 
 class CaseActionForm(forms.Form):
@@ -386,3 +386,42 @@ class RecommendationForm(forms.Form):
         error_messages={"required": _("请上传盖章的推荐意见扫描件。")},
     )
     expected_state = forms.CharField(widget=forms.HiddenInput)
+
+
+Result = ScreeningDecision.Result
+
+
+class ScreeningDecisionForm(forms.Form):
+    """One pre-check's decision. For an automatic pass or fail the officer confirms
+    it or reverses it; a check needing judgement offers only the two results."""
+
+    CONFIRM = "confirm"
+
+    outcome = forms.ChoiceField(label=_("审查结论"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("理由或说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, automatic: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if automatic == Result.JUDGEMENT:
+            choices = [
+                (Result.PASS, _("判定为通过")),
+                (Result.FAIL, _("判定为不通过")),
+            ]
+        else:
+            opposite = Result.FAIL if automatic == Result.PASS else Result.PASS
+            choices = [
+                (self.CONFIRM, _("确认：%(result)s") % {"result": Result(automatic).label}),
+                (opposite, _("改判为：%(result)s") % {"result": Result(opposite).label}),
+            ]
+        self.fields["outcome"].choices = choices
+
+    def decision_arguments(self) -> dict[str, str | None]:
+        outcome = self.cleaned_data["outcome"]
+        if outcome == self.CONFIRM:
+            return {"decision": ScreeningDecision.Decision.CONFIRM, "final_result": None}
+        return {"decision": ScreeningDecision.Decision.OVERRIDE, "final_result": outcome}

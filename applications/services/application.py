@@ -134,11 +134,17 @@ def attachment_store(
     checked the right to add it). Raises files.FileRejected; nothing is stored then."""
     cycle = case.cycle
     checked = files.check_upload(upload, name=name, max_bytes=cycle.file_size_limit_mb * MEBIBYTE)
+    # The case limit is the applicant's; the county's stamped scan does not count.
     used = (
-        Attachment.objects.filter(case=case, removed_at=None).aggregate(total=Sum("size"))["total"]
+        Attachment.objects.filter(case=case, removed_at=None)
+        .exclude(kind=Attachment.Kind.RECOMMENDATION_SCAN)
+        .aggregate(total=Sum("size"))["total"]
         or 0
     )
-    if used + checked.size > cycle.case_size_limit_mb * MEBIBYTE:
+    if (
+        kind != Attachment.Kind.RECOMMENDATION_SCAN
+        and used + checked.size > cycle.case_size_limit_mb * MEBIBYTE
+    ):
         raise files.FileRejected(
             "case_too_large",
             _("本申报的材料总量将超过上限（%(limit)s MB），请压缩或删除不需要的文件。")

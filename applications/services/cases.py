@@ -285,7 +285,7 @@ def case_transition(
     if name == "submit":
         return case_submit(case_id, by=by, note=note, expected_state=expected_state)
     if name == "recommend":
-        raise ValueError(_("推荐需要同时提交推荐意见和盖章扫描件，请使用推荐表单。"))
+        raise PermissionDenied(_("推荐需要同时提交推荐意见和盖章扫描件，请使用推荐表单。"))
     if name == "publish":
         return case_publish(case_id, by=by, note=note, expected_state=expected_state)
     return fire(case_id, name, by=by, note=note, expected_state=expected_state)

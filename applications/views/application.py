@@ -139,6 +139,14 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
         return render(
             request, "applications/application_section.html", _context(request, case, section)
         )
+    # Right and state first (AC-1: a wrong role gets 403 whatever it posts).
+    if not request.user.has_perm("applications.change_case", case):
+        raise PermissionDenied
+    if case.state not in app_services.EDITABLE_STATES:
+        raise PermissionDenied(
+            _("申报材料已提交，当前状态为“%(state)s”，不能修改。")
+            % {"state": case.get_state_display()}
+        )
     stored = ApplicationForm.objects.filter(case=case).first() or ApplicationForm(case=case)
     form = _section_form(case, section, stored, data=request.POST)
     if form is None:

@@ -1,6 +1,5 @@
 """The review office's screening desk and per-case checklist (Art. 10(2))."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hengyang_award.core.models import AwardCycle
@@ -17,6 +15,7 @@ from hengyang_award.core.selectors import cycles_public
 
 from .. import selectors, services
 from ..deadlines import deadlines_for, with_entered_at
+from ..forms import ScreeningDecisionForm
 from ..models import Case, ScreeningDecision
 from ..screening import CHECK_CODES, ChecklistRow, cases_for_screening, screening_checklist
 from ..workflow import CaseState
@@ -24,42 +23,6 @@ from ..workflow import CaseState
 Result = ScreeningDecision.Result
 PERMISSION = "applications.screen_case"
 SCREENING_TRANSITIONS = ("accept", "reject", "screening_return")
-
-
-class ScreeningDecisionForm(forms.Form):
-    """One pre-check's decision. For an automatic pass or fail the officer confirms
-    it or reverses it; a check needing judgement offers only the two results."""
-
-    CONFIRM = "confirm"
-
-    outcome = forms.ChoiceField(label=gettext_lazy("审查结论"), widget=forms.RadioSelect)
-    note = forms.CharField(
-        label=gettext_lazy("理由或说明"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, automatic: str, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if automatic == Result.JUDGEMENT:
-            choices = [
-                (Result.PASS, _("判定为通过")),
-                (Result.FAIL, _("判定为不通过")),
-            ]
-        else:
-            opposite = Result.FAIL if automatic == Result.PASS else Result.PASS
-            choices = [
-                (self.CONFIRM, _("确认：%(result)s") % {"result": Result(automatic).label}),
-                (opposite, _("改判为：%(result)s") % {"result": Result(opposite).label}),
-            ]
-        self.fields["outcome"].choices = choices
-
-    def decision_arguments(self) -> dict[str, str | None]:
-        outcome = self.cleaned_data["outcome"]
-        if outcome == self.CONFIRM:
-            return {"decision": ScreeningDecision.Decision.CONFIRM, "final_result": None}
-        return {"decision": ScreeningDecision.Decision.OVERRIDE, "final_result": outcome}
 
 
 def _initial(row: ChecklistRow) -> dict[str, str]:

@@ -19,9 +19,7 @@ from hengyang_award.notifications.models import Notification
 from hengyang_award.notifications.tasks import send_notification_email_task
 from tests.factories import World
 
-# serialized_rollback: the flush after a transactional test empties the tables that
-# migrations seeded (counties, calendar); this puts them back for World().
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.usefixtures("seeded_transactional_db")
 
 
 class Finished:
