@@ -152,6 +152,35 @@ def validity_ended(case: "Case") -> bool:
     return case.award_valid_until is not None and timezone.localdate() > case.award_valid_until
 
 
+# Stage apps (review, committee, publicity) add conditions to named edges at start-up
+# (`register_stage_condition` in their AppConfig.ready): the edge keeps one declared
+# condition, `stage_conditions(name)`, and applications never imports a stage app.
+_stage_checks: dict[str, list[Condition]] = {}
+
+
+def register_stage_condition(transition: str, check: Condition) -> None:
+    checks = _stage_checks.setdefault(transition, [])
+    if check not in checks:
+        checks.append(check)
+
+
+def stage_conditions(transition: str) -> Condition:
+    def check(case: "Case") -> bool:
+        return all(c(case) for c in _stage_checks.get(transition, ()))
+
+    check.message = ""  # type: ignore[attr-defined]
+    check.stage_transition = transition  # type: ignore[attr-defined]
+    check.__name__ = f"stage_conditions_{transition}"
+    return check
+
+
+def _failing_messages(condition_: Condition, case: "Case") -> list[str]:
+    transition = getattr(condition_, "stage_transition", None)
+    if transition is not None:
+        return [str(c.message) for c in _stage_checks.get(transition, ()) if not c(case)]
+    return [] if condition_(case) else [str(condition_.message)]
+
+
 def why_blocked(case: "Case", name: str, *, ignoring: tuple[Condition, ...] = ()) -> list[str]:
     """The readable reasons a transition cannot fire from the case's current state
     (conditions in `ignoring` are left out: the action's own form satisfies them)."""
@@ -164,4 +193,9 @@ def why_blocked(case: "Case", name: str, *, ignoring: tuple[Condition, ...] = ()
                 % {"state": case.get_state_display()}
             )
         ]
-    return [str(c.message) for c in transition.conditions if c not in ignoring and not c(case)]
+    return [
+        message
+        for c in transition.conditions
+        if c not in ignoring
+        for message in _failing_messages(c, case)
+    ]

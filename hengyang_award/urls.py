@@ -7,6 +7,7 @@ from hengyang_award.core import views as core_views
 urlpatterns = [
     path("", include("hengyang_award.core.urls")),
     path("cases/", include("applications.urls")),
+    path("review/", include("review.urls")),
     path("inbox/", include("hengyang_award.notifications.urls")),
     path("calendar/", include("hengyang_award.workcalendar.urls")),
     path("supervision/", include("supervision.urls")),

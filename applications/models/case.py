@@ -65,6 +65,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("withdraw_case", _("撤回本组织的申报")),
             ("recommend_case", _("县市区推荐")),
             ("screen_case", _("资格审查")),
+            ("review_case", _("参与专家评审")),
             ("manage_review_case", _("组织资料评审和现场评审")),
             ("evaluate_case", _("综合评价")),
             ("decide_case", _("记录评委会决定")),
@@ -178,6 +179,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.ACCEPTED,
         target=S.DOCUMENT_REVIEW,
+        conditions=[workflow.stage_conditions("start_document_review")],
         permission="applications.manage_review_case",
     )
     def start_document_review(self) -> None:
@@ -187,6 +189,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DOCUMENT_REVIEW,
         target=S.ONSITE_REVIEW,
+        conditions=[workflow.stage_conditions("shortlist")],
         permission="applications.manage_review_case",
     )
     def shortlist(self) -> None:
@@ -196,6 +199,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DOCUMENT_REVIEW,
         target=S.NOT_SHORTLISTED,
+        conditions=[workflow.stage_conditions("not_shortlist")],
         permission="applications.manage_review_case",
         custom=NOTE_REQUIRED,
     )
@@ -206,6 +210,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.ONSITE_REVIEW,
         target=S.EVALUATION,
+        conditions=[workflow.stage_conditions("finish_onsite")],
         permission="applications.manage_review_case",
     )
     def finish_onsite(self) -> None:
@@ -216,6 +221,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.EVALUATION,
         target=S.CANDIDATE,
+        conditions=[workflow.stage_conditions("nominate")],
         permission="applications.evaluate_case",
     )
     def nominate(self) -> None:
@@ -232,7 +238,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(
-        field=state, source=S.CANDIDATE, target=S.PROPOSED, permission="applications.decide_case"
+        field=state,
+        source=S.CANDIDATE,
+        target=S.PROPOSED,
+        conditions=[workflow.stage_conditions("propose")],
+        permission="applications.decide_case",
     )
     def propose(self) -> None:
         pass

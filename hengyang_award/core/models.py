@@ -171,6 +171,29 @@ class AwardCycle(models.Model):
     recommendation_working_days = models.PositiveSmallIntegerField(
         _("县市区推荐时限（工作日）"), default=10
     )
+    review_working_days = models.PositiveSmallIntegerField(
+        _("资料评审评分时限（工作日）"), default=15
+    )
+    consensus_working_days = models.PositiveSmallIntegerField(
+        _("形成共识评分时限（工作日）"), default=5
+    )
+    consensus_margin_percent = models.PositiveSmallIntegerField(
+        _("评分分歧提示阈值（百分点）"), default=20
+    )
+    onsite_team_size = models.PositiveSmallIntegerField(_("现场评审组人数（含组长）"), default=3)
+    onsite_days = models.PositiveSmallIntegerField(_("现场评审天数上限"), default=2)
+    onsite_shortlist_max = models.PositiveSmallIntegerField(
+        _("进入现场评审的最多组织数"), default=12
+    )
+    onsite_shortlist_threshold = models.PositiveSmallIntegerField(
+        _("进入现场评审的资料评审最低分"), default=500
+    )
+    onsite_report_working_days = models.PositiveSmallIntegerField(
+        _("现场评审报告提交时限（工作日）"), default=10
+    )
+    confirmation_working_days = models.PositiveSmallIntegerField(
+        _("申报单位确认现场评审报告时限（工作日）"), default=5
+    )
     screening_working_days = models.PositiveSmallIntegerField(
         _("资格审查时限（工作日）"), default=10
     )
@@ -239,9 +262,22 @@ class AwardCycle(models.Model):
             "recommendation_working_days",
             "screening_working_days",
             "approval_working_days",
+            "review_working_days",
+            "consensus_working_days",
+            "onsite_team_size",
+            "onsite_days",
+            "onsite_report_working_days",
+            "confirmation_working_days",
         ):
             if getattr(self, field) == 0:
                 add(field, _("此项必须大于0。"))
+        if self.consensus_margin_percent is not None and self.consensus_margin_percent > 100:
+            add("consensus_margin_percent", _("分歧阈值应在0到100个百分点之间。"))
+        if (
+            None not in (self.onsite_shortlist_threshold, self.total_points)
+            and self.onsite_shortlist_threshold > self.total_points
+        ):
+            add("onsite_shortlist_threshold", _("进入现场评审的最低分不能高于评分总分。"))
         leads = [p.strip() for p in (self.reminder_lead_working_days or "").split(",")]
         if not all(p.isdigit() and 0 < int(p) <= 60 for p in leads if p) or not any(leads):
             add(

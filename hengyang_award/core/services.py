@@ -203,6 +203,15 @@ CYCLE_PARAMETER_FIELDS = (
     "screening_working_days",
     "approval_working_days",
     "reminder_lead_working_days",
+    "review_working_days",
+    "consensus_working_days",
+    "consensus_margin_percent",
+    "onsite_team_size",
+    "onsite_days",
+    "onsite_shortlist_max",
+    "onsite_shortlist_threshold",
+    "onsite_report_working_days",
+    "confirmation_working_days",
 )
 CYCLE_DATE_FIELDS = ("year", "application_opens", "application_closes", "reference_date")
 

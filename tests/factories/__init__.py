@@ -131,6 +131,9 @@ class World:
                 from applications.demo import screening_pass_all
 
                 screening_pass_all(case, by=self.office)
+            from review.demo import prepare
+
+            prepare(case, name, office=self.office)
             if name == "recommend":
                 case = case_services.county_recommend(
                     case.pk,

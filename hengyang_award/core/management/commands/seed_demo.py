@@ -26,6 +26,7 @@ from hengyang_award.core.services import (
     user_create,
 )
 from hengyang_award.pdf import render_html_pdf
+from review.demo import prepare as review_prepare
 
 DEFAULT_DEMO_PASSWORD = "hengyang-demo-2026"  # noqa: S105 — documented demo default
 
@@ -400,6 +401,7 @@ class Command(BaseCommand):
             application_fill_example(case, by=actor, make_pdf=self._sample_pdf)
         if name in ("accept", "reject"):
             screening_pass_all(case, by=actor)
+        review_prepare(case, name, office=User.objects.get(username="office"))
         if name == "recommend":
             case_services.county_recommend(
                 case.pk,

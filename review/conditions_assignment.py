@@ -1,0 +1,5 @@
+"""Conditions this review area adds to the case workflow's edges."""
+
+
+def register() -> None:
+    """Called from ReviewConfig.ready(): workflow.register_stage_condition(...)."""

@@ -1,0 +1,10 @@
+from . import urls_assignment, urls_onsite, urls_pool, urls_scoring
+
+app_name = "review"
+
+urlpatterns = [
+    *urls_pool.urlpatterns,
+    *urls_assignment.urlpatterns,
+    *urls_scoring.urlpatterns,
+    *urls_onsite.urlpatterns,
+]

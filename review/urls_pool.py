@@ -1,0 +1,3 @@
+"""URL patterns of the review area `pool` (included by review/urls.py)."""
+
+urlpatterns: list = []
