@@ -493,6 +493,8 @@ class CaseDocument(models.Model):
 
     class Kind(models.TextChoices):
         APPLICATION_SUMMARY = "application_summary", _("申报表摘要")
+        FEEDBACK_REPORT = "feedback_report", _("资料评审反馈报告")
+        ONSITE_REPORT = "onsite_report", _("现场评审报告")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("类别"), max_length=40, choices=Kind.choices)

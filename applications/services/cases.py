@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
@@ -176,22 +177,26 @@ def case_submit(
     return case
 
 
-DOCUMENT_RENDERERS = {CaseDocument.Kind.APPLICATION_SUMMARY: "render_application_summary"}
+# kind -> dotted path of `render(case) -> bytes`; stage apps' documents live in
+# their own pdf.py (applications never imports them at module level).
+DOCUMENT_RENDERERS = {
+    CaseDocument.Kind.APPLICATION_SUMMARY: "applications.pdf.render_application_summary",
+    CaseDocument.Kind.FEEDBACK_REPORT: "review.pdf.render_feedback_report",
+    CaseDocument.Kind.ONSITE_REPORT: "review.pdf.render_onsite_report",
+}
 
 
 def case_document_render(case_id: int, *, kind: str) -> CaseDocument:
     """Render and store the case's document of this kind for its current
     submission round, unless it exists. Rendering happens outside any transaction;
     a failure leaves the case and its documents as they were."""
-    from .. import pdf
-
     case = Case.objects.select_related("cycle", "organisation__county").get(pk=case_id)
     existing = CaseDocument.objects.filter(
         case=case, kind=kind, round=case.submission_round
     ).first()
     if existing:
         return existing
-    content = getattr(pdf, DOCUMENT_RENDERERS[kind])(case)
+    content = import_string(DOCUMENT_RENDERERS[kind])(case)
     with transaction.atomic():
         Case.objects.select_for_update().get(pk=case_id)
         existing = CaseDocument.objects.filter(
