@@ -4,7 +4,7 @@ the case waiting for screening. Each role acts in its own browser context."""
 import pytest
 
 from applications.models import Case
-from tests.factories import PASSWORD, World
+from tests.factories import PASSWORD, World, complete_application, tiny_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +23,7 @@ def _login(browser, live_server, username):
 def test_applicant_submits_and_county_recommends(browser, live_server, shoot):
     world = World()
     case = world.new_case()
+    complete_application(case, by=world.applicant)
 
     applicant = _login(browser, live_server, world.applicant.username)
     shoot(applicant, "01-applicant-home")
@@ -36,8 +37,12 @@ def test_applicant_submits_and_county_recommends(browser, live_server, shoot):
     county.click(f"a[href='/cases/{case.pk}/']")
     county.click("form[data-action=decline] button[type=submit]")
     assert "此操作需要填写意见或理由。" in county.inner_text("form[data-action=decline]")
-    county.fill("#id_recommend-note", "该单位质量管理基础扎实，同意推荐。")
-    county.click("form[data-action=recommend] button[type=submit]")
+    county.click("[data-action=recommend] a")
+    county.fill("#id_opinion", "该单位质量管理基础扎实，同意推荐。")
+    county.set_input_files(
+        "#id_scan", {"name": "推荐意见.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()}
+    )
+    county.click("form button[type=submit].primary")
     county.wait_for_selector("[data-state=recommended]")
     shoot(county, "03-county-recommended")
 
