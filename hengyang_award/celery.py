@@ -14,5 +14,6 @@ app.autodiscover_tasks()
 def registered_task(name: str):
     """The task called `name`, after making sure every app's tasks module is
     imported (autodiscovery is lazy outside a worker)."""
-    app.loader.import_default_modules()
+    if name not in app.tasks:
+        app.loader.import_default_modules()
     return app.tasks[name]

@@ -16,13 +16,18 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # Set when the message itself is broken (unknown task, bad arguments): it is
+    # kept for the administrator and no longer blocks the messages behind it.
+    given_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("待发送任务")
         verbose_name_plural = _("待发送任务")
         indexes = [
             models.Index(
-                fields=["created_at"], name="outbox_pending_idx", condition=models.Q(sent_at=None)
+                fields=["created_at"],
+                name="outbox_pending_idx",
+                condition=models.Q(sent_at=None, given_up_at=None),
             )
         ]
 

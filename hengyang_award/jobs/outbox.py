@@ -32,8 +32,11 @@ class RelayReport:
 
 
 def outbox_relay(*, limit: int = 200) -> RelayReport:
-    """Publish pending messages, oldest first. Stops at the first broker failure
-    (the rest would fail the same way) and leaves those rows pending."""
+    """Publish pending messages, oldest first. A broker failure stops the run (the
+    rest would fail the same way) and leaves the rows pending; a message that is
+    itself broken (unknown task) is set aside so it cannot block the others."""
+    from kombu.exceptions import OperationalError
+
     from hengyang_award.celery import registered_task
 
     sent = failed = 0
@@ -41,24 +44,33 @@ def outbox_relay(*, limit: int = 200) -> RelayReport:
         with transaction.atomic():
             message = (
                 OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(sent_at=None)
+                .filter(sent_at=None, given_up_at=None)
                 .order_by("created_at", "pk")
                 .first()
             )
             if message is None:
                 break
+            message.attempts += 1
             try:
-                registered_task(message.task).apply_async(kwargs=message.kwargs, retry=False)
-            except Exception as exc:  # any broker error leaves the message pending
-                message.attempts += 1
+                task = registered_task(message.task)
+            except KeyError as exc:
+                message.last_error = f"unknown task: {exc}"[:500]
+                message.given_up_at = timezone.now()
+                message.save(update_fields=["attempts", "last_error", "given_up_at"])
+                failed += 1
+                log.error("outbox relay: %s set aside (%s)", message.task, message.last_error)
+                continue
+            try:
+                task.apply_async(kwargs=message.kwargs, retry=False)
+            except (OperationalError, ConnectionError, OSError) as exc:
                 message.last_error = f"{type(exc).__name__}: {exc}"[:500]
                 message.save(update_fields=["attempts", "last_error"])
                 failed += 1
                 log.warning("outbox relay: %s not sent (%s)", message.task, message.last_error)
                 break
             message.sent_at = timezone.now()
-            message.attempts += 1
-            message.save(update_fields=["sent_at", "attempts"])
+            message.last_error = ""
+            message.save(update_fields=["sent_at", "attempts", "last_error"])
             sent += 1
-    pending = OutboxMessage.objects.filter(sent_at=None).count()
+    pending = OutboxMessage.objects.filter(sent_at=None, given_up_at=None).count()
     return RelayReport(sent=sent, failed=failed, pending=pending)

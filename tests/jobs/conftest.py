@@ -74,6 +74,12 @@ def private_redis() -> Iterator[PrivateRedis]:
 
 
 @pytest.fixture
+def unreachable_broker_url() -> str:
+    """A Redis URL on a port where nothing listens."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.fixture
 def use_broker() -> Iterator[Callable[[str], None]]:
     """Point the Celery app at another broker for one test, then restore it."""
     original = app.conf.broker_url

@@ -16,8 +16,6 @@ from hengyang_award.notifications.models import Notification
 from hengyang_award.notifications.services import notify
 from tests.factories import complete_application, make_user
 
-from .conftest import free_port
-
 pytestmark = pytest.mark.django_db
 
 
@@ -120,13 +118,13 @@ def test_outbox_relay_redis_down_then_up_publishes_each_message_once(private_red
 
 
 def test_case_submit_view_broker_unreachable_succeeds_and_leaves_work_in_outbox(
-    client, world, use_broker
+    client, world, use_broker, unreachable_broker_url
 ):
     world.county.email = "county@example.invalid"
     world.county.save(update_fields=["email"])
     case = world.new_case()
     complete_application(case, by=world.applicant)
-    use_broker(f"redis://127.0.0.1:{free_port()}/0")
+    use_broker(unreachable_broker_url)
     client.force_login(world.applicant)
 
     response = client.post(
@@ -150,3 +148,19 @@ def test_case_submit_view_broker_unreachable_succeeds_and_leaves_work_in_outbox(
             "",
         ),
     ]
+
+
+@pytest.mark.django_db
+def test_outbox_relay_unknown_task_is_set_aside_and_does_not_block_others(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    broken = outbox_enqueue("notifications.send_emial", dedupe_key="typo")
+    good = outbox_enqueue("workcalendar.next_year_check", dedupe_key="good")
+
+    report = outbox_relay()
+
+    broken.refresh_from_db()
+    good.refresh_from_db()
+    assert (report.sent, report.failed, report.pending) == (1, 1, 0)
+    assert broken.given_up_at is not None
+    assert broken.sent_at is None
+    assert good.sent_at is not None

@@ -1,8 +1,11 @@
 """A real Celery worker (in a thread of this process, on the test Redis) sends the
 e-mails that a committed transition queued through the outbox."""
 
+import fcntl
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -41,10 +44,15 @@ class Finished:
 
 @pytest.fixture
 def test_redis() -> Iterator[redis.Redis]:
+    """The test Redis database, empty, and ours alone: the lock keeps a parallel
+    run of these tests (pytest -n, another checkout) from flushing it or taking
+    our messages meanwhile."""
     client = redis.Redis.from_url(settings.REDIS_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
+    with (Path(tempfile.gettempdir()) / "hengyang-award-test-redis.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        client.flushdb()
+        yield client
+        client.flushdb()
 
 
 @pytest.fixture
