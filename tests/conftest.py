@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import World, make_cycle
+from tests.reference_data import seed_reference_data
 
 
 @pytest.fixture
@@ -11,3 +12,14 @@ def world(db) -> World:
 @pytest.fixture
 def cycle(db):
     return make_cycle()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Transactional tests (real commits, live server) start from a flushed
+    database: put the migrations' reference data back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        seed_reference_data()

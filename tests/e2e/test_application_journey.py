@@ -7,11 +7,7 @@ Each role acts in its own browser context; mistakes are tried once on the way
 import re
 
 import pytest
-from django.apps import apps
 from django.core import mail
-from django.db import connection
-from django.db.migrations import RunPython
-from django.db.migrations.loader import MigrationLoader
 
 from applications.models import ApplicationSnapshot, Case, CaseEvent
 from applications.screening import CHECK_CODES
@@ -39,33 +35,6 @@ REQUIRED_FILES = (
     ("financial_statements", "经审计的财务报表.pdf"),
     ("integrity_pledge", "诚信承诺书.pdf"),
 )
-
-
-def _seed_reference_data() -> None:
-    """Run the data migrations' seed functions again (they are idempotent): the
-    flush after a transactional test empties counties, scoring items, calendar."""
-    graph = MigrationLoader(connection).graph
-    plan: dict[tuple[str, str], None] = {}
-    for leaf in graph.leaf_nodes():
-        plan.update(dict.fromkeys(graph.forwards_plan(leaf)))
-    with connection.schema_editor() as editor:
-        for key in plan:
-            for operation in graph.nodes[key].operations:
-                if isinstance(operation, RunPython) and operation.code.__name__.startswith("seed"):
-                    operation.code(apps, editor)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_around_module(django_db_setup, django_db_blocker):
-    """Seeded before this module (an earlier transactional test may have flushed
-    it) and again after it, so that the flush of this test leaves the next e2e
-    module its counties and scoring items."""
-    with django_db_blocker.unblock():
-        _seed_reference_data()
-    yield
-    with django_db_blocker.unblock():
-        _seed_reference_data()
-        connection.close()  # or the test database cannot be dropped at the end
 
 
 @pytest.fixture

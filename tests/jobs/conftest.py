@@ -5,13 +5,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import redis
-from django.apps import apps
-from django.db import connection
-from django.db.migrations import RunPython
-from django.db.migrations.loader import MigrationLoader
 from kombu import pools
 
 from hengyang_award.celery import app
+from tests.reference_data import seed_reference_data
 
 
 def free_port() -> int:
@@ -96,16 +93,5 @@ def use_broker() -> Iterator[Callable[[str], None]]:
 @pytest.fixture
 def seeded_transactional_db(transactional_db) -> None:
     """A database whose changes are really committed (for a worker in another
-    thread) and that holds what the data migrations seed: the flush after any
-    earlier transactional test of the session empties those tables (counties,
-    scoring items, calendar). The seed functions (named `seed…` by convention) are
-    idempotent, so they are run again; other RunPython steps (triggers) are not."""
-    graph = MigrationLoader(connection).graph
-    plan: dict[tuple[str, str], None] = {}
-    for leaf in graph.leaf_nodes():
-        plan.update(dict.fromkeys(graph.forwards_plan(leaf)))
-    with connection.schema_editor() as editor:
-        for key in plan:
-            for operation in graph.nodes[key].operations:
-                if isinstance(operation, RunPython) and operation.code.__name__.startswith("seed"):
-                    operation.code(apps, editor)
+    thread) and that holds the migrations' reference data."""
+    seed_reference_data()
