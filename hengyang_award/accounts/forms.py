@@ -185,3 +185,7 @@ class VerificationResendForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label=_("注册时使用的电子邮箱"))

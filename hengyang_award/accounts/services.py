@@ -2,6 +2,7 @@
 invitation of colleagues. Every mail leaves after commit through the outbox."""
 
 import datetime
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -288,3 +289,47 @@ def invitation_accept(
         invited_by=invitation.invited_by_id,
     )
     return user
+
+
+def password_reset_request(*, email: str) -> int:
+    """Queue a password-reset e-mail for each active account with this address.
+    The answer does not depend on whether the address exists (no enumeration)."""
+    users = list(User.objects.filter(email__iexact=email.strip(), is_active=True))
+    with transaction.atomic():
+        for user in users:
+            outbox_enqueue(
+                "accounts.send_password_reset",
+                dedupe_key=f"password-reset:{user.pk}:{uuid.uuid4().hex}",
+                user_id=user.pk,
+            )
+            audit_log_write("account.password_reset_requested", actor=None, obj=user)
+    return len(users)
+
+
+def password_reset_send(user_id: int) -> bool:
+    """Build a fresh one-time link (Django's token generator: it stops working once
+    the password changes or after PASSWORD_RESET_TIMEOUT) and send it."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    with translation.override(user.language):
+        subject = str(_("重设衡阳市市长质量奖平台的登录密码"))
+        body = str(
+            _(
+                "您好，%(name)s：\n\n请在三天内打开以下链接设置新密码：\n%(link)s\n\n"
+                "如果这不是您本人的操作，请忽略本邮件，您的密码不会改变。"
+            )
+        ) % {"name": user.display_name, "link": absolute_url(path)}
+    send_mail(subject, body, None, [user.email])
+    return True

@@ -29,3 +29,10 @@ def send_invitation_task(self, invitation_id: int) -> bool:
         return invitation_send(invitation_id)
     except OSError as exc:  # SMTP unreachable or refused: the invitation stays unsent
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="accounts.send_password_reset", acks_late=True)
+def send_password_reset_task(user_id: int) -> bool:
+    from .services import password_reset_send
+
+    return password_reset_send(user_id)

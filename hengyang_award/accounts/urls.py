@@ -12,4 +12,10 @@ urlpatterns = [
     path("organisations/<int:pk>/members/", views.members, name="members"),
     path("organisations/<int:pk>/invitations/", views.invitation_create, name="invitation_create"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
 ]

@@ -1,16 +1,25 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hengyang_award.core.models import Organisation
+from hengyang_award.core.services import audit_log_write
 
 from . import selectors, services
-from .forms import InvitationAcceptForm, InvitationForm, RegistrationForm, VerificationResendForm
+from .forms import (
+    InvitationAcceptForm,
+    InvitationForm,
+    PasswordResetRequestForm,
+    RegistrationForm,
+    VerificationResendForm,
+)
 from .tokens import VERIFICATION_MAX_AGE, LinkRefusedError
 
 # Status of a page that refuses a link: gone for a link that once worked.
@@ -183,3 +192,24 @@ def _invitation_refused(request: HttpRequest, refused: LinkRefusedError) -> Http
         {"reason": refused.reason},
         status=LINK_REFUSED_STATUS[refused.code],
     )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link; the same answer whether or not the address exists."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return render(request, "accounts/password_reset_sent.html")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log_write("account.password_reset", actor=form.user, obj=form.user)
+        messages.success(self.request, _("新密码已设置，请登录。"))
+        return response
