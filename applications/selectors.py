@@ -31,6 +31,25 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return qs.filter(_object_grants(user, "view_case"))
 
 
+# Stage apps may require something before a user opens a case file (a reviewer
+# signs the impartiality declaration first): `gate(user, case) -> url | None`.
+_case_file_gates: list = []
+
+
+def register_case_file_gate(gate) -> None:
+    if gate not in _case_file_gates:
+        _case_file_gates.append(gate)
+
+
+def case_file_gate_url(user: User, case: Case) -> str | None:
+    """Where the user must go before the case file opens (None: it opens)."""
+    for gate in _case_file_gates:
+        url = gate(user, case)
+        if url:
+            return url
+    return None
+
+
 def case_for_user(user: User, pk: int) -> Case:
     return get_object_or_404(cases_visible_to(user), pk=pk)
 
@@ -67,7 +86,20 @@ class Action:
     note_required: bool
     note_label: str
     blocked_reasons: tuple[str, ...]
-    page: str = ""
+    page_url: str = ""
+
+
+def _page_url(name: str, case: Case) -> str:
+    """Transitions with a page of their own (a form with more than a note) link
+    there; the page takes the case id, or none (a list for the whole cycle)."""
+    from django.urls import NoReverseMatch, reverse
+
+    if not name:
+        return ""
+    try:
+        return reverse(name, args=[case.pk])
+    except NoReverseMatch:
+        return f"{reverse(name)}?cycle={case.cycle_id}"
 
 
 def case_actions(case: Case, user: User) -> list[Action]:
@@ -93,11 +125,16 @@ def case_actions(case: Case, user: User) -> list[Action]:
                         case, t.name, ignoring=t.custom.get("provided_by_form", ())
                     )
                 ),
-                page=t.custom.get("page", ""),
+                page_url=_page_url(t.custom.get("page", ""), case),
             )
         )
     order = list(TRANSITION_LABELS)
     return sorted(actions, key=lambda a: order.index(a.name))
+
+
+# Documents only the organisation and the review office may read (Art. 10(3):
+# the feedback report is confidential to the applicant).
+APPLICANT_AND_OFFICE_ONLY = ("feedback_report",)
 
 
 def document_for_user(user: User, case_pk: int, document_pk: int):
@@ -105,6 +142,31 @@ def document_for_user(user: User, case_pk: int, document_pk: int):
     from .models import CaseDocument
 
     case = case_for_user(user, case_pk)
+    if not (
+        user.organisation_id == case.organisation_id or user.has_perm("applications.screen_case")
+    ):
+        return get_object_or_404(
+            CaseDocument.objects.select_related("case__organisation").exclude(
+                kind__in=APPLICANT_AND_OFFICE_ONLY
+            ),
+            case=case,
+            pk=document_pk,
+        )
     return get_object_or_404(
         CaseDocument.objects.select_related("case__organisation"), case=case, pk=document_pk
     )
+
+
+def case_file_for(user: User, pk: int, *, ip: str | None = None) -> tuple[Case, str | None]:
+    """The case file for this user: (case, url of what must come first or None).
+    A case the user was not given is a 404, and the attempt is audited."""
+    from django.http import Http404
+
+    from hengyang_award.core.services import audit_log_write
+
+    try:
+        case = case_for_user(user, pk)
+    except Http404:
+        audit_log_write("case.access_denied", actor=user, ip=ip, case=pk)
+        raise
+    return case, case_file_gate_url(user, case)

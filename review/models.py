@@ -328,6 +328,9 @@ class OnsiteReport(models.Model):
     confirmation = models.CharField(
         max_length=10, choices=Confirmation.choices, default=Confirmation.PENDING
     )
+    # Set when the leader hands the report to the applicant; cleared when the team
+    # changes it again after an answer, so the applicant confirms the final text.
+    sent_for_confirmation_at = models.DateTimeField(_("送申报单位确认时间"), null=True, blank=True)
     confirmation_note = models.TextField(_("申报单位意见"), blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(

@@ -16,6 +16,9 @@ from .. import workflow
 from ..workflow import CaseState as S
 
 NOTE_REQUIRED = {"note_required": True}
+# The office fixes the on-site list for the whole cycle on the ranking page.
+ON_RANKING_PAGE = {"page": "review:ranking"}
+ON_RANKING_PAGE_WITH_NOTE = {"note_required": True, "page": "review:ranking"}
 # Fired by the deadline engine as the system actor, never from a button.
 TIME_DRIVEN = {"time_driven": True}
 # The recommendation form carries the opinion itself: the condition is not shown as
@@ -191,6 +194,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=S.ONSITE_REVIEW,
         conditions=[workflow.stage_conditions("shortlist")],
         permission="applications.manage_review_case",
+        custom=ON_RANKING_PAGE,
     )
     def shortlist(self) -> None:
         pass
@@ -201,7 +205,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=S.NOT_SHORTLISTED,
         conditions=[workflow.stage_conditions("not_shortlist")],
         permission="applications.manage_review_case",
-        custom=NOTE_REQUIRED,
+        custom=ON_RANKING_PAGE_WITH_NOTE,
     )
     def not_shortlist(self) -> None:
         pass

@@ -134,7 +134,9 @@ def _context(request, case: Case, section: str, *, form=None, upload_form=None) 
 def application_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if section not in SECTION_LABELS:
         raise Http404
-    case = selectors.case_for_user(request.user, pk)
+    case, first = selectors.case_file_for(request.user, pk, ip=request.META.get("REMOTE_ADDR"))
+    if first:
+        return redirect(first)
     if request.method == "GET":
         return render(
             request, "applications/application_section.html", _context(request, case, section)
@@ -227,7 +229,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     """Authorised per object, audited (denials too), checksum verified."""
     ip = request.META.get("REMOTE_ADDR")
     try:
-        case = selectors.case_for_user(request.user, pk)
+        case, first = selectors.case_file_for(request.user, pk, ip=ip)
+        if first:
+            return redirect(first)
         attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
     except Http404:
         audit_log_write(

@@ -78,7 +78,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, pk)
+    case, first = selectors.case_file_for(request.user, pk, ip=request.META.get("REMOTE_ADDR"))
+    if first:
+        return redirect(first)
     return render(request, "applications/case_detail.html", _detail_context(request, case))
 
 
@@ -96,6 +98,11 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 % {"state": case.get_state_display()}
             )
         raise PermissionDenied
+    if action.page_url:
+        raise PermissionDenied(
+            _("此操作需要填写专门的表单，请使用%(label)s表单：%(url)s")
+            % {"label": action.label, "url": action.page_url}
+        )
     form = CaseActionForm(
         request.POST, prefix=name, note_required=action.note_required, note_label=action.note_label
     )
@@ -153,7 +160,10 @@ def case_document(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
     checksum verified; a corrupted file is reported, never served."""
     ip = request.META.get("REMOTE_ADDR")
     try:
-        document = selectors.document_for_user(request.user, pk, document_pk)
+        case, first = selectors.case_file_for(request.user, pk, ip=ip)
+        if first:
+            return redirect(first)
+        document = selectors.document_for_user(request.user, case.pk, document_pk)
     except Http404:
         audit_log_write(
             "file.download_denied", actor=request.user, ip=ip, case=pk, document=document_pk

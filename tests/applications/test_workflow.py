@@ -8,6 +8,7 @@ from django.db import transaction
 
 from applications import services
 from applications.demo import screening_pass_all
+from review.demo import prepare
 from applications.models import Case
 from applications.selectors import transitions_of_case
 from applications.workflow import STAGE_OF_STATE, CaseState
@@ -230,6 +231,7 @@ def test_role_transition_matrix_only_allowed_actors_succeed(name, time_machine):
         complete_application(case, by=world.applicant)
     if name == "accept":
         screening_pass_all(case, by=world.office)
+    prepare(case, name, office=world.office)
     if name == "expire":
         time_machine.move_to(_day_after(case.award_valid_until))
 
