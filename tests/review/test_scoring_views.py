@@ -205,7 +205,8 @@ def test_consensus_post_submit_before_all_scorebooks_shows_missing(client, world
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["以下评审员尚未提交评分表：李评审。"]
-    assert Consensus.objects.get(case=case).status == Consensus.Status.DRAFT
+    # A refused submission leaves nothing behind (no draft from 2 of 3 scorebooks).
+    assert Consensus.objects.filter(case=case).exists() is False
 
 
 def test_consensus_post_by_member_403(client, world):
