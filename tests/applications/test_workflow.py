@@ -8,10 +8,10 @@ from django.db import transaction
 
 from applications import services
 from applications.demo import screening_pass_all
-from review.demo import prepare
 from applications.models import Case
 from applications.selectors import transitions_of_case
 from applications.workflow import STAGE_OF_STATE, CaseState
+from review.demo import prepare
 from tests.factories import PATH_TO, World, complete_application, tiny_pdf
 
 # The whole graph, pinned: (transition, source, target). A change to the workflow
