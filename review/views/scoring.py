@@ -4,7 +4,6 @@ the office's ranking where the on-site list is fixed."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,14 +116,19 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
             )
         form = ConsensusForm(request.POST, items=items)
         if form.is_valid():
+            submitting = request.POST.get("action") == ConsensusForm.SUBMIT
             try:
-                # Save and submit together: a refused submission must not leave a
-                # draft built from an incomplete set of scorebooks behind (the
-                # typed values stay in the re-shown form).
-                with transaction.atomic():
-                    services.consensus_save(case.pk, by=request.user, entries=form.entries())
-                    if request.POST.get("action") == ConsensusForm.SUBMIT:
-                        services.consensus_submit(case.pk, by=request.user)
+                # While scorebooks are missing, a submission is refused before
+                # anything is saved: a draft built from an incomplete set of
+                # scorebooks would later pre-fill the form with stale medians.
+                if submitting and board.waiting:
+                    raise ValidationError(
+                        _("以下评审员尚未提交评分表：%(names)s。")
+                        % {"names": "、".join(board.waiting)}
+                    )
+                services.consensus_save(case.pk, by=request.user, entries=form.entries())
+                if submitting:
+                    services.consensus_submit(case.pk, by=request.user)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
