@@ -170,3 +170,20 @@ def case_file_for(user: User, pk: int, *, ip: str | None = None) -> tuple[Case, 
         audit_log_write("case.access_denied", actor=user, ip=ip, case=pk)
         raise
     return case, case_file_gate_url(user, case)
+
+
+def attachments_visible_to(user: User, case: Case):
+    """Evidence files of a case for this user. Files marked confidential (Art. 21)
+    are kept from reviewers and committee members unless the cycle allows them;
+    the organisation, its county and the review office always see them."""
+    from .models import Attachment
+
+    files = Attachment.objects.filter(case=case)
+    own_side = (
+        user.organisation_id == case.organisation_id
+        or (user.county_id is not None and user.county_id == case.organisation.county_id)
+        or user.has_perm("applications.screen_case")
+    )
+    if own_side or case.cycle.confidential_files_to_reviewers:
+        return files
+    return files.filter(confidentiality=Attachment.Confidentiality.NONE)

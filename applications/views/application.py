@@ -117,7 +117,8 @@ def _context(request, case: Case, section: str, *, form=None, upload_form=None) 
         "editable": editable,
         "missing": missing,
         "returned_note": returned_note,
-        "attachments": case.attachments.filter(removed_at=None)
+        "attachments": selectors.attachments_visible_to(request.user, case)
+        .filter(removed_at=None)
         .exclude(kind=Attachment.Kind.RECOMMENDATION_SCAN)
         .select_related("uploaded_by"),
         "upload_form": upload_form or (AttachmentUploadForm() if editable else None),
@@ -232,7 +233,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
         case, first = selectors.case_file_for(request.user, pk, ip=ip)
         if first:
             return redirect(first)
-        attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
+        attachment = get_object_or_404(
+            selectors.attachments_visible_to(request.user, case), pk=attachment_pk
+        )
     except Http404:
         audit_log_write(
             "file.download_denied", actor=request.user, ip=ip, case=pk, attachment=attachment_pk

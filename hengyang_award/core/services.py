@@ -212,6 +212,7 @@ CYCLE_PARAMETER_FIELDS = (
     "onsite_shortlist_threshold",
     "onsite_report_working_days",
     "confirmation_working_days",
+    "confidential_files_to_reviewers",
 )
 CYCLE_DATE_FIELDS = ("year", "application_opens", "application_closes", "reference_date")
 

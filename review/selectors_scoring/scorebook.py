@@ -45,10 +45,14 @@ def application_of(case: Case) -> dict[str, Any]:
     )
     data = snapshot.data if snapshot else {}
     form = data.get("form", {})
+    attachments = data.get("attachments", [])
+    if not case.cycle.confidential_files_to_reviewers:
+        # Art. 21: the cycle keeps files marked confidential from reviewers.
+        attachments = [a for a in attachments if a.get("confidentiality") == "none"]
     return {
         "overview": form.get("overview", ""),
         "self_assessment": form.get("self_assessment") or {},
-        "attachments": data.get("attachments", []),
+        "attachments": attachments,
     }
 
 
