@@ -28,6 +28,14 @@ class DeadlineRule:
 
 
 RULES = (
+    # Reviewers who have not submitted their scorebook (audience named by review).
+    DeadlineRule(
+        "document_scoring",
+        S.DOCUMENT_REVIEW,
+        "document_reviewers_pending",
+        _("资料评审评分"),
+        lambda c: c.review_working_days,
+    ),
     DeadlineRule(
         "recommendation",
         S.SUBMITTED,

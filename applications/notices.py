@@ -1,6 +1,8 @@
 """Who is told what when a case moves: whoever must act next and whoever is
 affected, in words a non-specialist understands."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -149,7 +151,18 @@ NOTICES = {
 }
 
 
+# Stage apps name further audiences (e.g. the reviewers who have not yet scored):
+# name -> (case) -> users. applications never imports them.
+_audiences: dict[str, Callable[[Case], QuerySet[User]]] = {}
+
+
+def register_audience(name: str, users: Callable[[Case], QuerySet[User]]) -> None:
+    _audiences[name] = users
+
+
 def audience_users(case: Case, audience: str) -> QuerySet[User]:
+    if audience in _audiences:
+        return _audiences[audience](case).filter(is_active=True)
     active = User.objects.filter(is_active=True)
     if audience == ORG:
         return active.filter(organisation=case.organisation_id)

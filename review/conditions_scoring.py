@@ -16,7 +16,27 @@ def has_submitted_document_consensus(case) -> bool:
     ).exists()
 
 
+def document_reviewers_pending(case):
+    """Users of the document team whose scorebook is not submitted yet (the
+    audience of the scoring deadline's reminders)."""
+    from hengyang_award.core.models import User
+
+    from .models import Assignment, Scorebook
+
+    pending = (
+        Assignment.objects.filter(
+            case=case, stage=Assignment.Stage.DOCUMENT, status=Assignment.Status.ACTIVE
+        )
+        .exclude(scorebook__status=Scorebook.Status.SUBMITTED)
+        .values("reviewer__user")
+    )
+    return User.objects.filter(pk__in=pending)
+
+
 def register() -> None:
     """Called from ReviewConfig.ready(): workflow.register_stage_condition(...)."""
+    from applications.notices import register_audience
+
     for transition in ("shortlist", "not_shortlist"):
         workflow.register_stage_condition(transition, has_submitted_document_consensus)
+    register_audience("document_reviewers_pending", document_reviewers_pending)
