@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hengyang_award.core.forms import DateInput
 from hengyang_award.core.models import ScoringItem
 from hengyang_award.core.scoring import allowed_percents
 
@@ -42,13 +43,6 @@ class CaseActionForm(forms.Form):
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 YES_NO = [(True, _("是")), (False, _("否"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _not_future(value):

@@ -7,19 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hengyang_award.core.forms import DateInput
 from hengyang_award.core.scoring import allowed_percents
 
 from .models import OnsiteReport, Reviewer
 from .selectors_onsite import ScoreRow
 
 TEXT = {"rows": 4}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ReviewerChoiceField(forms.ModelChoiceField):

@@ -1,10 +1,8 @@
 """Writes on the application file: section saves, evidence uploads, the integrity
 pledge, and the snapshot taken at submission."""
 
-import datetime
-import decimal
 import uuid
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -13,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hengyang_award.core.jsonable import jsonable
 from hengyang_award.core.models import User
 from hengyang_award.core.services import audit_log_write
 
@@ -40,18 +39,6 @@ def _editable_case(case_id: int, *, by: User) -> Case:
             ],
         )
     return case
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 # Which model fields each section's cleaned data may set; JSON sections are
@@ -92,7 +79,7 @@ def application_section_save(
         setattr(
             form,
             field,
-            _jsonable(value)
+            jsonable(value)
             if field in {"figures", "quality_indicators", "certificates", "self_assessment"}
             else value,
         )
@@ -227,7 +214,7 @@ def application_snapshot_data(case: Case) -> dict:
             "size": org.size,
         },
         "form": {
-            field: _jsonable(getattr(form, field))
+            field: jsonable(getattr(form, field))
             for fields in SECTION_FIELDS.values()
             for field in fields
         }

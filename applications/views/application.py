@@ -2,13 +2,11 @@
 recommendation form."""
 
 import datetime
-import hashlib
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +30,7 @@ from ..forms import (
 from ..models import ApplicationForm, Attachment, Case
 from ..services import application as app_services
 from ..workflow import CaseState
+from .downloads import verified_download
 
 SECTION_LABELS = dict(SECTIONS)
 
@@ -241,23 +240,13 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
             "file.download_denied", actor=request.user, ip=ip, case=pk, attachment=attachment_pk
         )
         raise
-    with attachment.file.open("rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != attachment.sha256:
-        audit_log_write("file.corrupt", actor=request.user, obj=attachment, ip=ip)
-        return render(request, "applications/document_corrupt.html", status=500)
-    audit_log_write(
-        "file.download",
-        actor=request.user,
-        obj=attachment,
-        ip=ip,
+    return verified_download(
+        request,
+        attachment,
+        content_disposition=files.content_disposition(attachment.original_name),
+        content_type=attachment.mime,
         confidentiality=attachment.confidentiality,
     )
-    response = FileResponse(io.BytesIO(content), content_type=attachment.mime)
-    response["Content-Disposition"] = files.content_disposition(attachment.original_name)
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

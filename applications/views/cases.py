@@ -1,11 +1,8 @@
-import hashlib
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hengyang_award.core.selectors import cycle_current_open
 from hengyang_award.core.services import audit_log_write
 
-from .. import selectors, services
+from .. import files, selectors, services
 from ..completeness import application_missing
 from ..deadlines import deadlines_for, with_entered_at
 from ..forms import CaseActionForm
@@ -22,6 +19,7 @@ from ..labels import TRANSITION_LABELS
 from ..models import Case
 from ..services.application import EDITABLE_STATES
 from ..workflow import CaseState
+from .downloads import verified_download
 
 
 def _detail_context(
@@ -169,18 +167,9 @@ def case_document(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
             "file.download_denied", actor=request.user, ip=ip, case=pk, document=document_pk
         )
         raise
-    with document.file.open("rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != document.sha256:
-        audit_log_write("file.corrupt", actor=request.user, obj=document, ip=ip)
-        return render(request, "applications/document_corrupt.html", status=500)
-    audit_log_write("file.download", actor=request.user, obj=document, ip=ip)
-    response = FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=document.download_name,
+    return verified_download(
+        request,
+        document,
+        content_disposition=files.content_disposition(document.download_name),
         content_type="application/pdf",
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

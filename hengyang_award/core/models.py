@@ -197,7 +197,9 @@ class AwardCycle(models.Model):
     confidential_files_to_reviewers = models.BooleanField(
         _("评审专家可查看标注为保密的申报材料"),
         default=True,
-        help_text=_("不勾选时，标注为商业秘密、技术秘密或涉密的材料只有申报单位、县市区和评审办可以查看。"),
+        help_text=_(
+            "不勾选时，标注为商业秘密、技术秘密或涉密的材料只有申报单位、县市区和评审办可以查看。"
+        ),
     )
     screening_working_days = models.PositiveSmallIntegerField(
         _("资格审查时限（工作日）"), default=10

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import credit_code
+from .jsonable import jsonable
 from .models import AuditLog, AwardCycle, County, Organisation, User
 from .roles import ROLE_MODEL_PERMISSIONS, Role
 
@@ -224,7 +225,7 @@ def cycle_create(*, by: User, number: int, **values) -> AwardCycle:
     cycle = AwardCycle(number=number, **values)
     cycle.full_clean()
     cycle.save()
-    audit_log_write("cycle.create", actor=by, obj=cycle, values=_jsonable(values))
+    audit_log_write("cycle.create", actor=by, obj=cycle, values=jsonable(values))
     return cycle
 
 
@@ -244,7 +245,7 @@ def cycle_update(cycle_id: int, *, by: User, **values) -> AwardCycle:
     cycle.full_clean()
     cycle.save()
     changed = {k: [before[k], v] for k, v in values.items() if before[k] != v}
-    audit_log_write("cycle.update", actor=by, obj=cycle, changed=_jsonable(changed))
+    audit_log_write("cycle.update", actor=by, obj=cycle, changed=jsonable(changed))
     return cycle
 
 
@@ -261,13 +262,3 @@ def cycle_open(cycle_id: int, *, by: User) -> AwardCycle:
     cycle.save(update_fields=["opened_at"])
     audit_log_write("cycle.open", actor=by, obj=cycle)
     return cycle
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)

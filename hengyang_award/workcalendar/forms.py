@@ -4,15 +4,13 @@ import io
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hengyang_award.core.forms import DateInput
+
 from .models import CalendarException
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class ExceptionForm(forms.Form):
-    day = forms.DateField(label=_("日期"), widget=DateInput(format="%Y-%m-%d"))
+    day = forms.DateField(label=_("日期"), widget=DateInput())
     kind = forms.ChoiceField(label=_("类型"), choices=CalendarException.Kind.choices)
     name = forms.CharField(label=_("节日"), max_length=50, required=False)
     notice = forms.CharField(label=_("依据通知"), max_length=200, required=False)
@@ -61,5 +59,5 @@ class ImportForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("起算日（公布日）"), widget=DateInput(format="%Y-%m-%d"))
+    start = forms.DateField(label=_("起算日（公布日）"), widget=DateInput())
     count = forms.IntegerField(label=_("工作日数"), min_value=1, max_value=250, initial=5)
