@@ -11,6 +11,24 @@ from .completeness import REQUIRED_ATTACHMENTS
 from .models import Attachment, Case
 from .services import application as app_services
 
+# Stage apps register, from their AppConfig.ready, the functions that bring a case
+# to where their conditions on a transition hold (transition name -> list of
+# callables(case, *, office)). `seed_demo` and the tests' factories call `prepare`
+# before firing; applications never imports a stage app.
+PREPARERS: dict[str, list[Callable]] = {}
+
+
+def register_preparer(transition: str, preparer: Callable) -> None:
+    hooks = PREPARERS.setdefault(transition, [])
+    if preparer not in hooks:
+        hooks.append(preparer)
+
+
+def prepare(case: Case, transition: str, *, office: User) -> None:
+    """Run every stage app's preparer for `transition` (demo data and tests only)."""
+    for preparer in PREPARERS.get(transition, ()):
+        preparer(case, office=office)
+
 
 def application_fill_example(case: Case, *, by: User, make_pdf: Callable[[str], bytes]) -> None:
     save = app_services.application_section_save

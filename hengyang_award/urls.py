@@ -11,6 +11,12 @@ urlpatterns = [
     path("inbox/", include("hengyang_award.notifications.urls")),
     path("calendar/", include("hengyang_award.workcalendar.urls")),
     path("supervision/", include("supervision.urls")),
+    path("committee/", include("committee.urls")),
+    path("approvals/", include("committee.urls_approval")),
+    path("publicity/", include("publicity.urls")),
+    # The public site (no login): notices, objections, winners, verification.
+    path("public/", include("publicity.urls_public")),
+    path("public/", include("supervision.urls_public")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -16,3 +16,7 @@ class ReviewConfig(AppConfig):
             conditions_onsite,
         ):
             module.register()
+
+        from . import demo
+
+        demo.register()

@@ -1,16 +1,17 @@
 """Bring a case to where a transition's review conditions hold (used by seed_demo
-and the tests' factories), through the real services."""
+and the tests' factories), through the real services. Each area registers its
+preparers in `applications.demo`'s registry from `ReviewConfig.ready`."""
 
-from collections.abc import Callable
+from applications.demo import prepare, register_preparer
 
 from . import demo_assignment, demo_onsite, demo_pool, demo_scoring
 
-PREPARERS: dict[str, Callable] = {}
-for _module in (demo_pool, demo_assignment, demo_scoring, demo_onsite):
-    _module.register(PREPARERS)
+__all__ = ["prepare", "register"]
 
 
-def prepare(case, transition: str, *, office) -> None:
-    preparer = PREPARERS.get(transition)
-    if preparer is not None:
-        preparer(case, office=office)
+def register() -> None:
+    for module in (demo_pool, demo_assignment, demo_scoring, demo_onsite):
+        found: dict = {}
+        module.register(found)
+        for transition, preparer in found.items():
+            register_preparer(transition, preparer)

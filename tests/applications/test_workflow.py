@@ -11,7 +11,7 @@ from applications.demo import screening_pass_all
 from applications.models import Case
 from applications.selectors import transitions_of_case
 from applications.workflow import STAGE_OF_STATE, CaseState
-from review.demo import prepare
+from applications.demo import prepare
 from tests.factories import PATH_TO, World, complete_application, tiny_pdf
 
 # The whole graph, pinned: (transition, source, target). A change to the workflow

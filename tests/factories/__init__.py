@@ -131,7 +131,7 @@ class World:
                 from applications.demo import screening_pass_all
 
                 screening_pass_all(case, by=self.office)
-            from review.demo import prepare
+            from applications.demo import prepare
 
             prepare(case, name, office=self.office)
             if name == "recommend":

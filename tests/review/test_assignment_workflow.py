@@ -2,7 +2,7 @@ import pytest
 
 from applications import services as case_services
 from applications.services import TransitionBlocked
-from review.demo import prepare
+from applications.demo import prepare
 from review.models import Assignment, ConflictFlag
 from review.services.assignment import assignment_create, assignment_declare, conflict_decide
 from tests.factories import PATH_TO

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services as case_services
-from applications.demo import application_fill_example, screening_pass_all
 from applications.models import Case
 from hengyang_award.core import credit_code
 from hengyang_award.core.models import AwardCycle, County, Organisation, User
@@ -26,7 +25,8 @@ from hengyang_award.core.services import (
     user_create,
 )
 from hengyang_award.pdf import render_html_pdf
-from review.demo import prepare as review_prepare
+from applications.demo import application_fill_example, screening_pass_all
+from applications.demo import prepare as stage_prepare
 
 DEFAULT_DEMO_PASSWORD = "hengyang-demo-2026"  # noqa: S105 — documented demo default
 
@@ -401,7 +401,7 @@ class Command(BaseCommand):
             application_fill_example(case, by=actor, make_pdf=self._sample_pdf)
         if name in ("accept", "reject"):
             screening_pass_all(case, by=actor)
-        review_prepare(case, name, office=User.objects.get(username="office"))
+        stage_prepare(case, name, office=User.objects.get(username="office"))
         if name == "recommend":
             case_services.county_recommend(
                 case.pk,
