@@ -19,6 +19,18 @@ NOTE_REQUIRED = {"note_required": True}
 # The office fixes the on-site list for the whole cycle on the ranking page.
 ON_RANKING_PAGE = {"page": "review:ranking"}
 ON_RANKING_PAGE_WITH_NOTE = {"note_required": True, "page": "review:ranking"}
+# Comprehensive evaluation and the committee's resolution work on lists for the
+# whole cycle; objections, notices and approvals have pages of their own.
+ON_EVALUATION_PAGE = {"page": "committee:evaluation"}
+ON_EVALUATION_PAGE_WITH_NOTE = {"note_required": True, "page": "committee:evaluation"}
+ON_DECISION_PAGE = {"page": "committee:decision"}
+ON_DECISION_PAGE_WITH_NOTE = {"note_required": True, "page": "committee:decision"}
+ON_NOTICE_PAGE = {"page": "publicity:notices"}
+ON_OBJECTION_PAGE_WITH_NOTE = {"note_required": True, "page": "publicity:objections"}
+ON_DIRECTOR_PAGE = {"page": "approvals:director"}
+ON_DIRECTOR_PAGE_WITH_NOTE = {"note_required": True, "page": "approvals:director"}
+ON_MAYOR_PAGE = {"page": "approvals:mayor"}
+ON_MAYOR_PAGE_WITH_NOTE = {"note_required": True, "page": "approvals:mayor"}
 # Fired by the deadline engine as the system actor, never from a button.
 TIME_DRIVEN = {"time_driven": True}
 # The recommendation form carries the opinion itself: the condition is not shown as
@@ -227,6 +239,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=S.CANDIDATE,
         conditions=[workflow.stage_conditions("nominate")],
         permission="applications.evaluate_case",
+        custom=ON_EVALUATION_PAGE,
     )
     def nominate(self) -> None:
         pass
@@ -235,8 +248,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.EVALUATION,
         target=S.NOT_SELECTED,
+        conditions=[workflow.stage_conditions("pass_over")],
         permission="applications.evaluate_case",
-        custom=NOTE_REQUIRED,
+        custom=ON_EVALUATION_PAGE_WITH_NOTE,
     )
     def pass_over(self) -> None:
         pass
@@ -247,6 +261,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=S.PROPOSED,
         conditions=[workflow.stage_conditions("propose")],
         permission="applications.decide_case",
+        custom=ON_DECISION_PAGE,
     )
     def propose(self) -> None:
         pass
@@ -255,8 +270,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.CANDIDATE,
         target=S.NOT_SELECTED,
+        conditions=[workflow.stage_conditions("committee_reject")],
         permission="applications.decide_case",
-        custom=NOTE_REQUIRED,
+        custom=ON_DECISION_PAGE_WITH_NOTE,
     )
     def committee_reject(self) -> None:
         pass
@@ -266,7 +282,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.PROPOSED,
         target=S.IN_PUBLICITY,
+        conditions=[workflow.stage_conditions("publish")],
         permission="applications.publish_case",
+        custom=ON_NOTICE_PAGE,
     )
     def publish(self, *, starts_on: datetime.date, ends_on: datetime.date) -> None:
         self.publicity_starts_on = starts_on
@@ -276,8 +294,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.IN_PUBLICITY,
         target=S.UNDER_OBJECTION,
+        conditions=[workflow.stage_conditions("raise_objection")],
         permission="applications.handle_objection_case",
-        custom=NOTE_REQUIRED,
+        custom=ON_OBJECTION_PAGE_WITH_NOTE,
     )
     def raise_objection(self) -> None:
         pass
@@ -287,8 +306,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.UNDER_OBJECTION,
         target=S.IN_PUBLICITY,
         permission="applications.handle_objection_case",
-        conditions=[workflow.publicity_period_running],
-        custom=NOTE_REQUIRED,
+        conditions=[
+            workflow.stage_conditions("dismiss_objection"),
+            workflow.publicity_period_running,
+        ],
+        custom=ON_OBJECTION_PAGE_WITH_NOTE,
     )
     def dismiss_objection(self) -> None:
         pass
@@ -298,8 +320,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.UNDER_OBJECTION,
         target=S.DIRECTOR_REVIEW,
         permission="applications.handle_objection_case",
-        conditions=[workflow.publicity_period_over],
-        custom=NOTE_REQUIRED,
+        conditions=[
+            workflow.stage_conditions("clear_objection"),
+            workflow.publicity_period_over,
+        ],
+        custom=ON_OBJECTION_PAGE_WITH_NOTE,
     )
     def clear_objection(self) -> None:
         pass
@@ -308,8 +333,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.UNDER_OBJECTION,
         target=S.DISQUALIFIED,
+        conditions=[workflow.stage_conditions("disqualify")],
         permission="applications.decide_case",
-        custom=NOTE_REQUIRED,
+        custom=ON_OBJECTION_PAGE_WITH_NOTE,
     )
     def disqualify(self) -> None:
         pass
@@ -331,6 +357,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.DIRECTOR_REVIEW,
         target=S.MAYOR_APPROVAL,
         permission="applications.director_approve_case",
+        custom=ON_DIRECTOR_PAGE,
     )
     def director_approve(self) -> None:
         pass
@@ -340,7 +367,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.DIRECTOR_REVIEW,
         target=S.CANDIDATE,
         permission="applications.director_approve_case",
-        custom=NOTE_REQUIRED,
+        custom=ON_DIRECTOR_PAGE_WITH_NOTE,
     )
     def director_send_back(self) -> None:
         pass
@@ -350,6 +377,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.MAYOR_APPROVAL,
         target=S.AWARDED,
         permission="applications.mayor_approve_case",
+        custom=ON_MAYOR_PAGE,
     )
     def mayor_approve(self) -> None:
         today = timezone.localdate()
@@ -366,7 +394,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.MAYOR_APPROVAL,
         target=S.CANDIDATE,
         permission="applications.mayor_approve_case",
-        custom=NOTE_REQUIRED,
+        custom=ON_MAYOR_PAGE_WITH_NOTE,
     )
     def mayor_send_back(self) -> None:
         pass

@@ -207,6 +207,31 @@ class AwardCycle(models.Model):
     approval_working_days = models.PositiveSmallIntegerField(
         _("评委会主任审核和市长审定时限（各，工作日）"), default=10
     )
+    # Rewards (Art. 11-12, 17) and the committee's tie-break (DOMAIN.md defaults).
+    prize_amount = models.DecimalField(
+        _("每个获奖组织的奖金（元）"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("由市财政预算安排；再次获奖的组织只颁发奖牌和证书，不重复奖励（第十七条）。"),
+    )
+    tie_break_onsite_first = models.BooleanField(
+        _("超过获奖名额时先比较现场评审总分"),
+        default=True,
+        help_text=_("仍然相同时进行再次投票。不勾选时直接进行再次投票。"),
+    )
+    objection_working_days = models.PositiveSmallIntegerField(
+        _("异议核查时限（工作日）"), default=10
+    )
+    expiry_reminder_working_days = models.PositiveSmallIntegerField(
+        _("称号到期前提醒（工作日）"), default=20
+    )
+    revocation_statement_working_days = models.PositiveSmallIntegerField(
+        _("撤销程序中组织陈述申辩期限（工作日）"), default=10
+    )
+    fund_report_interval_months = models.PositiveSmallIntegerField(
+        _("奖金使用情况报告周期（月）"), default=12
+    )
     reminder_lead_working_days = models.CharField(
         _("截止前提醒（工作日，逗号分隔）"),
         max_length=40,
@@ -275,9 +300,14 @@ class AwardCycle(models.Model):
             "onsite_days",
             "onsite_report_working_days",
             "confirmation_working_days",
+            "objection_working_days",
+            "revocation_statement_working_days",
+            "fund_report_interval_months",
         ):
             if getattr(self, field) == 0:
                 add(field, _("此项必须大于0。"))
+        if self.prize_amount is not None and self.prize_amount < 0:
+            add("prize_amount", _("奖金不能为负数。"))
         if self.consensus_margin_percent is not None and self.consensus_margin_percent > 100:
             add("consensus_margin_percent", _("分歧阈值应在0到100个百分点之间。"))
         if (

@@ -214,6 +214,12 @@ CYCLE_PARAMETER_FIELDS = (
     "onsite_report_working_days",
     "confirmation_working_days",
     "confidential_files_to_reviewers",
+    "prize_amount",
+    "tie_break_onsite_first",
+    "objection_working_days",
+    "expiry_reminder_working_days",
+    "revocation_statement_working_days",
+    "fund_report_interval_months",
 )
 CYCLE_DATE_FIELDS = ("year", "application_opens", "application_closes", "reference_date")
 

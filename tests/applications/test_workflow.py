@@ -7,11 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from applications import services
-from applications.demo import screening_pass_all
+from applications.demo import prepare, screening_pass_all
 from applications.models import Case
 from applications.selectors import transitions_of_case
 from applications.workflow import STAGE_OF_STATE, CaseState
-from applications.demo import prepare
 from tests.factories import PATH_TO, World, complete_application, tiny_pdf
 
 # The whole graph, pinned: (transition, source, target). A change to the workflow

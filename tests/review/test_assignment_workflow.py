@@ -1,8 +1,8 @@
 import pytest
 
 from applications import services as case_services
-from applications.services import TransitionBlocked
 from applications.demo import prepare
+from applications.services import TransitionBlocked
 from review.models import Assignment, ConflictFlag
 from review.services.assignment import assignment_create, assignment_declare, conflict_decide
 from tests.factories import PATH_TO

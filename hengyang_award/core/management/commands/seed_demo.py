@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services as case_services
+from applications.demo import application_fill_example, screening_pass_all
+from applications.demo import prepare as stage_prepare
 from applications.models import Case
 from hengyang_award.core import credit_code
 from hengyang_award.core.models import AwardCycle, County, Organisation, User
@@ -25,8 +27,6 @@ from hengyang_award.core.services import (
     user_create,
 )
 from hengyang_award.pdf import render_html_pdf
-from applications.demo import application_fill_example, screening_pass_all
-from applications.demo import prepare as stage_prepare
 
 DEFAULT_DEMO_PASSWORD = "hengyang-demo-2026"  # noqa: S105 — documented demo default
 
