@@ -16,6 +16,7 @@ from .cases import (
     county_recommend,
     deadlines_process,
     fire,
+    register_after_transition,
     transition_meta,
     transition_requires_note,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "county_recommend",
     "deadlines_process",
     "fire",
+    "register_after_transition",
     "screening_decide",
     "transition_meta",
     "transition_requires_note",

@@ -76,6 +76,18 @@ ACCESS_GRANTED_BY_TRANSITION: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
 }
 
 
+# Stage apps add what must happen in the same transaction as a transition (grants to
+# a cycle's committee, an award record …) with `register_after_transition` from
+# their AppConfig.ready; each hook gets the saved case and its event.
+_after_transition: dict[str, list] = {}
+
+
+def register_after_transition(name: str, hook) -> None:
+    hooks = _after_transition.setdefault(name, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
 def _grant_access(case: Case, name: str) -> None:
     for holder, perms in ACCESS_GRANTED_BY_TRANSITION.get(name, ()):
         group = (
@@ -136,6 +148,8 @@ def fire(
     event.hash = event.compute_hash()
     event.save()
     _grant_access(case, name)
+    for hook in _after_transition.get(name, ()):
+        hook(case, event)
     case_notify_transition(case, event)
     return case
 
