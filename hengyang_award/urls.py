@@ -28,3 +28,5 @@ urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "hengyang_award.core.security.server_error"

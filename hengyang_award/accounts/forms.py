@@ -189,3 +189,12 @@ class VerificationResendForm(forms.Form):
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(label=_("注册时使用的电子邮箱"))
+
+
+class TotpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("验证码"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": _("请输入身份验证器上的6位数字。")},
+    )

@@ -213,3 +213,69 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         audit_log_write("account.password_reset", actor=form.user, obj=form.user)
         messages.success(self.request, _("新密码已设置，请登录。"))
         return response
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """AC-5: only a local path is followed after the second factor."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse_lazy("core:home")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm a code."""
+    from base64 import b32encode
+
+    from hengyang_award.pdf import qr_svg_data_uri
+
+    from .forms import TotpTokenForm
+    from .second_factor import totp_device_pending, totp_enrol_confirm
+
+    device = totp_device_pending(request.user)
+    form = TotpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            totp_enrol_confirm(request, token=form.cleaned_data["token"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("身份验证器已绑定，之后登录时需要输入验证码。"))
+            return redirect(_safe_next(request))
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr": qr_svg_data_uri(device.config_url),
+            "secret": b32encode(device.bin_key).decode(),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    from .forms import TotpTokenForm
+    from .second_factor import totp_verify
+
+    form = TotpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            totp_verify(request, token=form.cleaned_data["token"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(_safe_next(request))
+    return render(
+        request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}
+    )

@@ -13,3 +13,10 @@ class CoreConfig(AppConfig):
         from . import checks, signals  # noqa: F401 — registers the system checks
 
         post_migrate.connect(signals.sync_roles_after_migrate, sender=self)
+        from django.db.models.signals import post_save
+
+        post_save.connect(
+            signals.user_sessions_end_on_deactivation,
+            sender="core.User",
+            dispatch_uid="user_sessions_end_on_deactivation",
+        )

@@ -14,6 +14,10 @@ def _logged_in(sender, request, user, **kwargs) -> None:
     from .services import audit_log_write
 
     audit_log_write("auth.login", actor=user, obj=user, ip=_ip(request))
+    if request is not None and hasattr(request, "session"):
+        from .security import session_start
+
+        session_start(request, user)
 
 
 @receiver(user_logged_out)
@@ -31,6 +35,19 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     audit_log_write(
         "auth.login_failed", ip=_ip(request), username=str(credentials.get("username", ""))[:150]
     )
+
+
+def user_sessions_end_on_deactivation(sender, instance, **kwargs) -> None:
+    """AU-3: a deactivated user's sessions end at once (not at their next request)."""
+    if instance.is_active or instance.pk is None:
+        return
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user_id = str(instance.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == user_id:
+            session.delete()
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:

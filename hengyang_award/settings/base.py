@@ -6,6 +6,14 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .security import *  # noqa: F403
+from .security import (
+    SECURITY_APPS,
+    SECURITY_AUTHENTICATION_BACKENDS,
+    SECURITY_MIDDLEWARE_AFTER_AUTH,
+    SECURITY_MIDDLEWARE_LAST,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -37,6 +45,7 @@ INSTALLED_APPS = [
     "committee",
     "publicity",
     "supervision",
+    *SECURITY_APPS,
 ]
 
 MIDDLEWARE = [
@@ -47,8 +56,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *SECURITY_MIDDLEWARE_AFTER_AUTH,
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    *SECURITY_MIDDLEWARE_LAST,
 ]
 
 ROOT_URLCONF = "hengyang_award.urls"
@@ -86,6 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    *SECURITY_AUTHENTICATION_BACKENDS,
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -179,3 +191,20 @@ LOGGING = {
 }
 
 SITE_NAME = _("衡阳市市长质量奖")
+
+# The review office as printed on public notices and pages (publicity app).
+AWARD_OFFICE_NAME = env("AWARD_OFFICE_NAME", default="衡阳市市长质量奖评审办公室")
+AWARD_OFFICE_PHONE = env("AWARD_OFFICE_PHONE", default="0734-8868000")
+AWARD_OFFICE_ADDRESS = env(
+    "AWARD_OFFICE_ADDRESS", default="衡阳市华新开发区市场监督管理局大楼（衡阳市市长质量奖评审办公室）"
+)
+# Absolute links in e-mails and printed documents.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# The public pages are cached per process unless a shared cache is configured.
+CACHES = {
+    "default": {
+        "BACKEND": env("CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env("CACHE_LOCATION", default="hengyang-award"),
+    }
+}
