@@ -11,6 +11,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hengyang_award.core.models import User
 from hengyang_award.core.services import audit_log_write
 
+
+def _wrong_code() -> ValidationError:
+    return ValidationError(
+        {"token": _("验证码不正确或已过期，请重新输入身份验证器上的6位数字。")}
+    )
+
 DEVICE_NAME = "authenticator"
 
 
@@ -28,7 +34,7 @@ def totp_enrol_confirm(request: HttpRequest, *, token: str) -> TOTPDevice:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token.strip()):
         audit_log_write("auth.otp_enrol_failed", actor=user, obj=user)
-        raise ValidationError({"token": _("验证码不正确或已过期，请重新输入身份验证器上的6位数字。")})
+        raise _wrong_code()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -45,4 +51,4 @@ def totp_verify(request: HttpRequest, *, token: str) -> TOTPDevice:
             audit_log_write("auth.otp_verified", actor=user, obj=user)
             return device
     audit_log_write("auth.otp_failed", actor=user, obj=user)
-    raise ValidationError({"token": _("验证码不正确或已过期，请重新输入身份验证器上的6位数字。")})
+    raise _wrong_code()

@@ -154,7 +154,8 @@ def test_logout_deletes_the_server_session(client):
 
 
 def _token(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
 
 
 @override_settings(SECOND_FACTOR_REQUIRED=True)
