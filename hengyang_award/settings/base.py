@@ -56,8 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    *SECURITY_MIDDLEWARE_AFTER_AUTH,
     "django.contrib.messages.middleware.MessageMiddleware",
+    *SECURITY_MIDDLEWARE_AFTER_AUTH,
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     *SECURITY_MIDDLEWARE_LAST,
 ]

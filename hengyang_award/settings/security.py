@@ -7,6 +7,7 @@ SECURITY_APPS = ["axes", "django_otp", "django_otp.plugins.otp_totp"]
 # Axes' backend must come first: it refuses a locked-out account before the
 # password is checked.
 SECURITY_AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend"]
+# After authentication and messages.
 SECURITY_MIDDLEWARE_AFTER_AUTH = [
     "django_otp.middleware.OTPMiddleware",
     "hengyang_award.core.security.SessionTimeoutMiddleware",

@@ -18,11 +18,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hengyang_award.core.models import AuditLog
 from hengyang_award.core.roles import Role
 from hengyang_award.core.security import SESSION_LAST_SEEN, SESSION_STARTED
-from tests.factories import PASSWORD, make_user
+import time_machine
+
+from tests.factories import PASSWORD, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
+
+
+def _applicant():
+    return make_user(Role.APPLICANT, organisation=make_organisation())
 
 
 def _login(client, username, password=PASSWORD):
@@ -34,9 +40,11 @@ def _login(client, username, password=PASSWORD):
 
 def test_login_five_failures_locks_the_account_even_for_the_right_password(client):
     user = make_user(Role.OFFICE_STAFF)
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = _login(client, user.username, "wrong-password-123")
         assert response.status_code == 200
+    # The fifth failure locks the account; from then on even the right password fails.
+    assert _login(client, user.username, "wrong-password-123").status_code == 429
     response = _login(client, user.username)
     assert response.status_code == 429
     assert "账户暂时锁定" in response.content.decode()
@@ -54,7 +62,7 @@ def test_login_lockout_is_per_account_other_users_still_log_in(client):
 
 
 def test_login_unknown_user_and_wrong_password_same_message(client):
-    user = make_user(Role.APPLICANT)
+    user = _applicant()
     wrong_password = _login(client, user.username, "wrong-password-123").context["form"]
     unknown_user = _login(client, "nobody-at-all", "wrong-password-123").context["form"]
     assert wrong_password.non_field_errors() == unknown_user.non_field_errors()
@@ -62,7 +70,7 @@ def test_login_unknown_user_and_wrong_password_same_message(client):
 
 
 def test_login_success_resets_failure_count(client):
-    user = make_user(Role.APPLICANT)
+    user = _applicant()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _login(client, user.username, "wrong-password-123")
     assert _login(client, user.username).status_code == 302
@@ -76,7 +84,7 @@ def test_login_success_resets_failure_count(client):
 
 
 def test_login_rotates_the_session_key(client):
-    user = make_user(Role.APPLICANT)
+    user = _applicant()
     client.get(LOGIN)
     session = client.session
     session["marker"] = "before"
@@ -115,7 +123,7 @@ def test_session_staff_active_within_timeout_stays(client):
 
 
 def test_session_applicant_idle_is_not_a_staff_timeout(client):
-    user = make_user(Role.APPLICANT)
+    user = _applicant()
     _login(client, user.username)
     idle = settings.SESSION_IDLE_TIMEOUT_STAFF.total_seconds()
     _age_session(client, idle_seconds=idle + 60, since_login_seconds=idle + 60)
@@ -123,7 +131,7 @@ def test_session_applicant_idle_is_not_a_staff_timeout(client):
 
 
 def test_session_absolute_timeout_ends_any_session(client):
-    user = make_user(Role.APPLICANT)
+    user = _applicant()
     _login(client, user.username)
     absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
     _age_session(client, since_login_seconds=absolute + 5)
@@ -143,7 +151,7 @@ def test_user_deactivated_sessions_end_at_once(client):
 
 
 def test_logout_deletes_the_server_session(client):
-    user = make_user(Role.APPLICANT)
+    user = _applicant()
     _login(client, user.username)
     key = client.session.session_key
     client.post(reverse("logout"))
@@ -189,9 +197,12 @@ def test_second_factor_enrolled_staff_verifies_after_each_login(client):
     wrong = client.post(reverse("accounts:otp_verify"), {"token": "123456"})
     assert "验证码不正确" in wrong.content.decode()
     assert AuditLog.objects.filter(action="auth.otp_failed", actor=user).exists()
-    ok = client.post(reverse("accounts:otp_verify"), {"token": _token(device)})
-    assert ok.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    # After a failure django-otp throttles the device for a moment.
+    with time_machine.travel(time.time() + 30, tick=False):
+        device.refresh_from_db()
+        ok = client.post(reverse("accounts:otp_verify"), {"token": _token(device)})
+        assert ok.status_code == 302
+        assert client.get(reverse("core:home")).status_code == 200
 
 
 @override_settings(SECOND_FACTOR_REQUIRED=True)
@@ -207,7 +218,7 @@ def test_second_factor_next_refuses_an_outside_address(client):
 
 @override_settings(SECOND_FACTOR_REQUIRED=True)
 def test_second_factor_not_required_for_applicants(client):
-    user = make_user(Role.APPLICANT)
+    user = _applicant()
     _login(client, user.username)
     assert client.get(reverse("core:home")).status_code == 200
 
