@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -295,7 +296,8 @@ def test_verify_post_valid_token_activates_audits_and_redirects_to_login(client,
     assert list(AuditLog.objects.filter(action="account.verified").values_list("actor", "ip")) == [
         (user.pk, "127.0.0.1")
     ]
-    assert client.login(username="zhangwei", password=PASSWORD) is True
+    # Axes checks every authentication against its request (AU-1).
+    assert client.login(request=HttpRequest(), username="zhangwei", password=PASSWORD) is True
 
 
 def test_verify_post_without_csrf_token_403(register):
@@ -530,7 +532,7 @@ def test_invitation_flow_end_to_end_invitee_becomes_active_member(
 
     page = invitee.get(path)
     accepted = invitee.post(path, ACCEPT_DATA)
-    logged_in = invitee.login(username="lina", password=PASSWORD)
+    logged_in = invitee.login(request=HttpRequest(), username="lina", password=PASSWORD)
 
     assert page.status_code == 200
     assert page.context["form"]["full_name"].value() == "李娜"
