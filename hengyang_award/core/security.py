@@ -137,6 +137,4 @@ def lockout_response(request: HttpRequest, original_response, credentials) -> Ht
     username = str((credentials or {}).get("username", ""))[:150]
     audit_log_write("auth.lockout", username=username, ip=request.META.get("REMOTE_ADDR"))
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
-        request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429
-    )
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)

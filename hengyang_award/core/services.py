@@ -1,10 +1,12 @@
 """Every write on the shared core data: one function per use case."""
 
+import json
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,18 +15,39 @@ from .jsonable import jsonable
 from .models import AuditLog, AwardCycle, County, Organisation, User
 from .roles import ROLE_MODEL_PERMISSIONS, Role
 
+# The key of the transaction-scoped PostgreSQL advisory lock that serialises
+# writers of the audit chain (any constant unique to this use).
+AUDIT_CHAIN_LOCK = 7_195_800_001
 
+
+def _audit_chain_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+
+
+@transaction.atomic
 def audit_log_write(
     action: str, *, actor: User | None = None, obj: Any = None, ip: str | None = None, **detail
 ) -> AuditLog:
-    return AuditLog.objects.create(
+    """Append one record to the audit chain (DA-1, DA-2). Writers wait for each
+    other until commit, so each record links to the one committed before it."""
+    _audit_chain_lock()
+    previous = AuditLog.objects.order_by("-pk").values_list("hash", flat=True).first()
+    entry = AuditLog(
+        at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        detail=detail,
+        # The stored form (as read back) is what the hash covers.
+        detail=json.loads(json.dumps(detail, cls=DjangoJSONEncoder, ensure_ascii=False)),
         ip=ip,
+        prev_hash=previous or "",
     )
+    entry.hash = entry.compute_hash()
+    entry.save()
+    return entry
 
 
 def _permission(dotted: str) -> Permission:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import override_settings
@@ -18,8 +19,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hengyang_award.core.models import AuditLog
 from hengyang_award.core.roles import Role
 from hengyang_award.core.security import SESSION_LAST_SEEN, SESSION_STARTED
-import time_machine
-
 from tests.factories import PASSWORD, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
