@@ -36,7 +36,8 @@ def _tamper(sql: str, params: list) -> None:
 def test_audit_records_link_each_to_the_previous():
     first = audit_log_write("test.first", detail_value={"b": 2, "a": [1, "二"]})
     second = audit_log_write("test.second")
-    assert first.hash and second.prev_hash == first.hash
+    assert first.hash
+    assert second.prev_hash == first.hash
     stored = AuditLog.objects.get(pk=first.pk)
     assert stored.compute_hash() == stored.hash
 
