@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PublicityConfig(AppConfig):
     name = "publicity"
     verbose_name = _("公示与公告")
+
+    def ready(self) -> None:
+        from . import conditions, demo
+
+        conditions.register()
+        demo.register()

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import public
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("notices/", public.notice_list, name="notices"),
+    path("notices/<int:pk>/", public.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/pdf/", public.notice_pdf, name="notice_pdf"),
+    path("objections/new/", public.objection_new, name="objection_new"),
+    path("objections/received/", public.objection_done, name="objection_done"),
+    path("objections/lookup/", public.objection_lookup_view, name="objection_lookup"),
+    path("complaints/", public.complaint, name="complaint"),
+]
