@@ -68,10 +68,9 @@ ORGANISATION_CASE_PERMS = ("view_case", "change_case", "submit_case", "withdraw_
 ACCESS_GRANTED_BY_TRANSITION: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "submit": (("county", ("view_case", "recommend_case")),),
     "recommend": ((Role.OFFICE_STAFF, ("view_case",)),),
-    "nominate": (
-        (Role.COMMITTEE_DIRECTOR, ("view_case",)),
-        (Role.COMMITTEE_MEMBER, ("view_case",)),
-    ),
+    # The committee's members get candidates one by one, from the committee of the
+    # case's own cycle (committee app, `register_after_transition`).
+    "nominate": ((Role.COMMITTEE_DIRECTOR, ("view_case",)),),
     "director_approve": ((Role.MAYOR, ("view_case",)),),
 }
 
