@@ -51,3 +51,39 @@ class BanLiftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写解除理由。")},
     )
+
+
+class AnnouncementForm(forms.Form):
+    number = forms.CharField(
+        label=_("文号"),
+        max_length=60,
+        help_text=_("例如“衡政发〔2026〕12号”。文号不能与已发布的公告重复。"),
+        error_messages={"required": _("请填写公告文号。")},
+    )
+    issued_on = forms.DateField(
+        label=_("公告日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("留空为今天。称号有效期自公告日期起计算。"),
+    )
+
+
+class PlaqueForm(forms.Form):
+    issued_on = forms.DateField(
+        label=_("颁发日期"), widget=DateInput(), error_messages={"required": _("请填写颁发日期。")}
+    )
+    received_by = forms.CharField(
+        label=_("领取人"), max_length=60, error_messages={"required": _("请填写领取人。")}
+    )
+    note = forms.CharField(
+        label=_("备注"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CertificateVerifyForm(forms.Form):
+    number = forms.CharField(
+        label=_("证书编号"),
+        max_length=40,
+        error_messages={"required": _("请输入证书编号。")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -1,13 +1,22 @@
-"""Reads of the ban register."""
+"""Reads of the supervision app: awards (office, winner, public) and the ban
+register."""
 
 import datetime
+from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from hengyang_award.core.models import Organisation
+from hengyang_award.core.models import Organisation, User
+from hengyang_award.core.roles import Role
 
-from .models import Ban
+from .models import Award, Ban
+
+OFFICE_AWARD_PERMISSION = "supervision.view_award"
+# Seconds a public fragment lives; a change of any award changes the key anyway.
+PUBLIC_TIMEOUT = 300
 
 
 def bans_in_force(organisation: Organisation, *, on: datetime.date) -> QuerySet[Ban]:
@@ -32,3 +41,87 @@ def ban_for_register(pk: int) -> Ban:
         Ban.objects.select_related("organisation", "case__cycle", "recorded_by", "lifted_by"),
         pk=pk,
     )
+
+
+def awards_for_office(*, cycle_id: int | None = None) -> QuerySet[Award]:
+    awards = Award.objects.select_related(
+        "organisation__county",
+        "cycle",
+        "announcement",
+        "certificate",
+        "plaque",
+        "previous_award__cycle",
+    )
+    if cycle_id is not None:
+        awards = awards.filter(cycle_id=cycle_id)
+    return awards.order_by("-cycle__number", "organisation__name", "pk")
+
+
+def awards_of_user(user: User) -> QuerySet[Award]:
+    """The awards of the applicant user's own organisation (none for others)."""
+    if not user.is_authenticated or not user.organisation_id or not user.has_role(Role.APPLICANT):
+        return Award.objects.none()
+    return awards_for_office().filter(organisation_id=user.organisation_id)
+
+
+def award_for_user(user: User, pk: int) -> Award:
+    """An award the user may see: the office sees every award, a winner's users
+    their own; any other award does not exist for them."""
+    if user.has_perm(OFFICE_AWARD_PERMISSION):
+        return get_object_or_404(awards_for_office(), pk=pk)
+    return get_object_or_404(awards_of_user(user), pk=pk)
+
+
+def _public_stamp() -> str:
+    """Changes whenever an award is added or changed, or the day turns (titles
+    expire): part of every public cache key, so no process serves stale rows."""
+    stamp = Award.objects.aggregate(n=Count("pk"), changed=Max("changed_at"))
+    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
+    return f"{timezone.localdate().isoformat()}:{stamp['n']}:{changed}"
+
+
+def _public_row(award: Award, today: datetime.date) -> dict[str, Any]:
+    """Only what the register publishes: no person, no contact, no prize."""
+    return {
+        "organisation": award.organisation.name,
+        "county": award.organisation.county.name,
+        "cycle_number": award.cycle.number,
+        "award_year": award.award_year,
+        "starts_on": award.starts_on,
+        "ends_on": award.ends_on,
+        "status": award.status_on(today),
+        "revoked_on": award.revoked_on,
+        "announcement_number": award.announcement.number,
+    }
+
+
+def winners_register() -> list[dict[str, Any]]:
+    """Every award as the public register shows it, newest cycle first."""
+    key = f"awards:winners:{_public_stamp()}"
+    rows = cache.get(key)
+    if rows is None:
+        today = timezone.localdate()
+        awards = Award.objects.select_related(
+            "organisation__county", "cycle", "announcement"
+        ).order_by("-cycle__number", "organisation__name", "pk")
+        rows = [_public_row(award, today) for award in awards]
+        cache.set(key, rows, PUBLIC_TIMEOUT)
+    return rows
+
+
+def certificate_lookup(number: str) -> dict[str, Any] | None:
+    """The public facts of the certificate with exactly this (normalised) number,
+    or None. No partial match, no hint."""
+    key = f"awards:certificate:{number}:{_public_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        award = (
+            Award.objects.select_related("organisation__county", "cycle", "announcement")
+            .filter(certificate__number=number)
+            .first()
+        )
+        found = (
+            {"row": _public_row(award, timezone.localdate()) | {"number": number}} if award else {}
+        )
+        cache.set(key, found, PUBLIC_TIMEOUT)
+    return found.get("row")

@@ -11,7 +11,7 @@ from applications.models import Case
 from hengyang_award.core.models import Organisation, User
 from hengyang_award.core.services import audit_log_write
 
-from .models import Ban
+from ..models import Ban
 
 
 def ban_last_day(starts_on: datetime.date, *, years: int) -> datetime.date:

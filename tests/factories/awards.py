@@ -1,0 +1,40 @@
+"""Awards built through the real services: cases driven to `awarded`, then the
+office's announcement."""
+
+import datetime
+import itertools
+
+from applications.models import Case
+from hengyang_award.core.models import AwardCycle, User
+from supervision.models import Announcement
+from supervision.services import announcement_issue
+
+from . import PATH_TO, World
+
+_numbers = itertools.count(1)
+
+
+def document_number() -> str:
+    return f"衡政公告〔2026〕{next(_numbers)}号-{id(_numbers) % 1000}"
+
+
+def drive_to(world: World, state: str) -> Case:
+    return world.drive(world.new_case(), PATH_TO[state])
+
+
+def winner_in(cycle: AwardCycle) -> tuple[World, Case]:
+    """A further organisation of `cycle`, with its case awarded."""
+    other = World(cycle=cycle)
+    return other, drive_to(other, "awarded")
+
+
+def announce(
+    cycle: AwardCycle,
+    *,
+    office: User,
+    number: str | None = None,
+    issued_on: datetime.date | None = None,
+) -> Announcement:
+    return announcement_issue(
+        cycle.pk, number=number or document_number(), issued_on=issued_on, by=office
+    )
