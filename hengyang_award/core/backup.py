@@ -72,8 +72,11 @@ def backup_write(target: Path) -> BackupReport:
 
     models = list(_models())
     ordered = sort_dependencies([(None, models)], allow_cycles=True)
+    # One snapshot for every table (unless already inside a transaction, whose
+    # snapshot is then the one read).
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if snapshot:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         rows = {m._meta.label_lower: m._base_manager.count() for m in ordered}
@@ -83,7 +86,8 @@ def backup_write(target: Path) -> BackupReport:
             _iter_objects(ordered),
             stream=data,
             use_natural_foreign_keys=True,
-            use_natural_primary_keys=False,
+            # Rows the migrations also create (role groups …) are matched by name.
+            use_natural_primary_keys=True,
         )
     files = {}
     root = _media_root()

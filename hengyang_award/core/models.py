@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .insert_only import InsertOnlyModel
+from .natural_keys import natural_key_manager
 from .roles import STAFF_ROLES, Role
 
 # The languages messages are written in (settings.LANGUAGES, without reading
@@ -33,6 +34,8 @@ class County(models.Model):
     # county's cases are granted to it at submission.
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="county")
 
+    objects = natural_key_manager("code")
+
     class Meta:
         verbose_name = _("县市区（推荐单位）")
         verbose_name_plural = _("县市区（推荐单位）")
@@ -40,6 +43,9 @@ class County(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
 
 class Organisation(models.Model):
@@ -434,6 +440,8 @@ class ScoringItem(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = natural_key_manager("code")
+
     class Meta:
         verbose_name = _("评分项")
         verbose_name_plural = _("评分项")
@@ -441,3 +449,6 @@ class ScoringItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def natural_key(self) -> tuple:
+        return (self.code,)

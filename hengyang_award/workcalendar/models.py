@@ -4,6 +4,8 @@ data, so an administrator can enter next year's notice without a code change."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hengyang_award.core.natural_keys import natural_key_manager
+
 
 class CalendarYear(models.Model):
     """Whether a year's arrangement has been entered. A year without a published
@@ -16,6 +18,8 @@ class CalendarYear(models.Model):
     notice = models.CharField(_("依据通知"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = natural_key_manager("year")
+
     class Meta:
         verbose_name = _("日历年度")
         verbose_name_plural = _("日历年度")
@@ -23,6 +27,9 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def natural_key(self) -> tuple:
+        return (self.year,)
 
 
 class CalendarException(models.Model):
@@ -37,6 +44,8 @@ class CalendarException(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("节日"), max_length=50, blank=True)
     notice = models.CharField(_("依据通知"), max_length=200, blank=True)
+
+    objects = natural_key_manager("date")
 
     class Meta:
         verbose_name = _("节假日调整")
@@ -57,3 +66,6 @@ class CalendarException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.get_kind_display()}"
+
+    def natural_key(self) -> tuple:
+        return (self.date,)

@@ -15,13 +15,24 @@ REASONS = {
 }
 
 
+def _in_batches(queryset, size: int = 2000):
+    """Rows in primary-key order, a batch at a time (no server-side cursor left
+    open when the walk stops early)."""
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        yield from batch
+        if len(batch) < size:
+            return
+        last = batch[-1].pk
+
+
 class Command(BaseCommand):
     help = gettext_lazy("校验审计记录和案卷流转记录的哈希链，报告第一条被篡改的记录。")
 
     def handle(self, *args, **options) -> None:
         broken = []
-        log = AuditLog.objects.order_by("pk").iterator(chunk_size=2000)
-        found = chain_first_break(log, allow_unchained_prefix=True)
+        found = chain_first_break(_in_batches(AuditLog.objects.all()), allow_unchained_prefix=True)
         if found:
             broken.append(
                 _("审计记录 #%(id)s（%(action)s，%(at)s）：%(reason)s")
@@ -33,9 +44,10 @@ class Command(BaseCommand):
                 }
             )
         audit_count = AuditLog.objects.count()
-        case_ids = CaseEvent.objects.order_by().values_list("case_id", flat=True).distinct()
+        events = CaseEvent.objects.order_by("case_id")
+        case_ids = events.values_list("case_id", flat=True).distinct()
         cases = 0
-        for case_id in case_ids.iterator():
+        for case_id in list(case_ids):
             cases += 1
             events = CaseEvent.objects.filter(case_id=case_id).order_by("at", "pk")
             found = chain_first_break(events)
