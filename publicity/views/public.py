@@ -183,6 +183,9 @@ def objection_lookup_view(request: HttpRequest) -> HttpResponse:
                 request,
                 _("未找到与该受理编号和联系电话相符的异议，请核对后重试。"),
             )
+        else:
+            # The answer is on the page; the phone is not echoed back into the form.
+            form = ObjectionLookupForm()
     response = _page(
         request,
         "public/objection_lookup.html",
