@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("hengyang_award.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.healthz, name="healthz"),
+    path("ping/", core_views.ping, name="ping"),
     path("admin/", admin.site.urls),
 ]
 

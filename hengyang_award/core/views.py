@@ -149,6 +149,13 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("core:cycle_detail", pk=cycle.pk)
 
 
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """The smallest page the server can give (no database, no template): the
+    baseline the benchmarks compare every page against."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
