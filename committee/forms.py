@@ -125,7 +125,11 @@ class BallotForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.lines and not any(data.get(f"case_{line.case.pk}") for line in self.lines):
+        if not self.lines:
+            raise forms.ValidationError(
+                _("本轮没有您可以投票的候选组织（已投票、已申报回避或尚未作出声明）。")
+            )
+        if not any(data.get(f"case_{line.case.pk}") for line in self.lines):
             raise forms.ValidationError(_("请至少对一个候选组织作出选择。"))
         return data
 
