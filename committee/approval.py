@@ -81,6 +81,7 @@ class ApprovalRow:
     objection_outcomes: list[CaseEvent] = field(default_factory=list)
     director_opinion: CaseEvent | None = None
     send_backs: list[CaseEvent] = field(default_factory=list)
+    committee_entry: object | None = None
     document_total: Decimal | None = None
     onsite_total: Decimal | None = None
 
@@ -94,6 +95,8 @@ def approval_rows(user: User, level: Level, cycle: AwardCycle) -> list[ApprovalR
     what the decision rests on. A fixed number of queries, whatever the rows."""
     from review.models import Consensus
 
+    from .models import ResolutionEntry
+
     approval_require(user, level)
     cases = (
         cases_visible_to(user)
@@ -105,6 +108,16 @@ def approval_rows(user: User, level: Level, cycle: AwardCycle) -> list[ApprovalR
                 .select_related("actor")
                 .order_by("at", "pk"),
                 to_attr="approval_events",
+            ),
+            Prefetch(
+                "committee_outcomes",
+                queryset=ResolutionEntry.objects.filter(
+                    resolution__adopted_at__isnull=False,
+                    outcome=ResolutionEntry.Outcome.PROPOSED,
+                )
+                .select_related("resolution__meeting")
+                .order_by("resolution__adopted_at", "pk"),
+                to_attr="adopted_outcomes",
             ),
             Prefetch(
                 "consensuses",
@@ -130,6 +143,15 @@ def approval_rows(user: User, level: Level, cycle: AwardCycle) -> list[ApprovalR
                 row.director_opinion = event
             elif event.name in ("director_send_back", "mayor_send_back"):
                 row.send_backs.append(event)
+        # The committee's adopted resolution on this round (votes, rank, summary).
+        row.committee_entry = next(
+            (
+                entry
+                for entry in reversed(case.adopted_outcomes)
+                if row.resolution is None or entry.resolution.adopted_at <= row.resolution.at
+            ),
+            None,
+        )
         for consensus in case.submitted_consensuses:
             if consensus.stage == "document":
                 row.document_total = consensus.total
