@@ -4,8 +4,6 @@ from .evaluation import evaluation_comparison_save, evaluation_decide, evaluatio
 from .meeting import (
     attendance_record,
     meeting_create,
-    resolution_adopt,
-    resolution_compute,
     round_close,
     round_open,
     runoff_open,
@@ -18,6 +16,7 @@ from .membership import (
     membership_remove,
 )
 from .minutes import minutes_render
+from .resolution import resolution_adopt, resolution_compute
 
 __all__ = [
     "attendance_record",
