@@ -361,3 +361,22 @@ def test_state_changes_refuse_get(scene):
         office.get(reverse("committee:evaluation_dispatch", args=[committee.cycle.pk])).status_code
         == 405
     )
+
+
+def test_evaluation_page_query_count_does_not_grow_with_rows(committee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    evaluation_case(committee.world, percent=70)
+    client = login(committee.office)
+    url = reverse("committee:evaluation") + f"?cycle={committee.cycle.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    evaluation_case(committee.world, percent=65)
+    evaluation_case(committee.world, percent=60)
+
+    with CaptureQueriesContext(connection) as three:
+        client.get(url)
+
+    assert len(three) == len(one)
