@@ -91,7 +91,7 @@ def main() -> None:
         }
         samples: dict[str, list[float]] = {name: [] for name in cases}
         with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-            for name, (url, clear) in cases.items():  # warm-up
+            for url, clear in cases.values():  # warm-up
                 timed(client, url, clear=clear)
             for round_no in range(ROUNDS):
                 order = list(cases.items())
