@@ -74,7 +74,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 fields=["cycle", "organisation"], name="one_case_per_organisation_and_cycle"
             )
         ]
-        indexes = [models.Index(fields=["cycle", "state"])]
+        indexes = [
+            models.Index(fields=["cycle", "state"]),
+            # The case lists' order (PF-1): walked backwards, stopped after a page.
+            models.Index(fields=["updated_at", "id"], name="case_updated_order"),
+        ]
         permissions = [
             ("submit_case", _("提交或撤回本组织的申报")),
             ("withdraw_case", _("撤回本组织的申报")),

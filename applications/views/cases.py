@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hengyang_award.core.paging import page_without_count
 from hengyang_award.core.selectors import cycle_current_open
 from hengyang_award.core.services import audit_log_write
 
@@ -65,7 +65,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in CaseState.values:
         cases = cases.filter(state=state)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = page_without_count(cases, per_page=50, number=request.GET.get("page"))
     return render(
         request,
         "applications/case_list.html",

@@ -54,6 +54,8 @@ PATH_INDEX = {target: i for i, (_name, _source, target) in enumerate(USUAL_PATH)
 ORGANISATION_PERMS = ("view_case", "change_case", "submit_case", "withdraw_case")
 COUNTY_PERMS = ("view_case", "recommend_case")
 REVIEWER_PERMS = ("view_case", "review_case")
+# Reviewers sharing the bench cases (about 30 each at 10,000 cases).
+POOL_SIZE = 200
 BENCH_PASSWORD = "bench-password-2026"  # noqa: S105 — documented bench fixture
 
 
@@ -97,6 +99,7 @@ class Command(BaseCommand):
         reviewer, _created = Reviewer.objects.get_or_create(
             user=reviewer_user, defaults={"name": "基准测试评审员", "employer": "基准测试单位"}
         )
+        reviewers = [reviewer, *self._pool(reviewer_user)]
         cycle = AwardCycle.objects.filter(opened_at__isnull=False).order_by("-number").first()
         if cycle is None:
             today = timezone.localdate()
@@ -122,7 +125,7 @@ class Command(BaseCommand):
         return {
             "office": office,
             "office_group": Group.objects.get(name=Role.OFFICE_STAFF),
-            "reviewer": reviewer,
+            "reviewers": reviewers,
             "reviewer_user": reviewer_user,
             "system": system_user(),
             "cycle": cycle,
@@ -134,6 +137,35 @@ class Command(BaseCommand):
             "perms": perms,
             "offset": Organisation.objects.filter(name__startswith="基准测试组织").count(),
         }
+
+    def _pool(self, template: User) -> list:
+        """The rest of the bench reviewer pool (same password hash, one insert)."""
+        from review.models import Reviewer
+
+        existing = list(
+            Reviewer.objects.filter(user__username__startswith="bench-reviewer-").select_related(
+                "user"
+            )
+        )
+        if existing:
+            return existing
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=f"bench-reviewer-{i:03d}",
+                    password=template.password,
+                    full_name=f"基准测试评审员{i:03d}",
+                )
+                for i in range(2, POOL_SIZE + 1)
+            ]
+        )
+        group = Group.objects.get(name=Role.REVIEWER)
+        User.groups.through.objects.bulk_create(
+            [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users]
+        )
+        return Reviewer.objects.bulk_create(
+            [Reviewer(user=u, name=u.full_name, employer="基准测试单位") for u in users]
+        )
 
     def _batch(self, setup: dict, *, start: int, size: int) -> None:
         from review.models import Assignment, Scorebook, ScoreEntry
@@ -175,7 +207,7 @@ class Command(BaseCommand):
         )
         events, attachments, grants, user_grants, assignments = [], [], [], [], []
         perms = setup["perms"]
-        for case, org in zip(cases, organisations, strict=True):
+        for n, case, org in zip(numbers, cases, organisations, strict=True):
             steps = USUAL_PATH[: PATH_INDEX[case.state] + 1] if case.state != S.DRAFT else []
             previous = ""
             for i, (name, source, target) in enumerate(steps):
@@ -213,17 +245,19 @@ class Command(BaseCommand):
             if len(steps) >= 2:
                 grants.append((setup["office_group"], perms["view_case"], case))
             if len(steps) >= 4:
+                # A realistic load: each reviewer of the pool holds a few dozen cases.
+                reviewer = setup["reviewers"][n % len(setup["reviewers"])]
                 assignments.append(
                     Assignment(
                         case=case,
-                        reviewer=setup["reviewer"],
+                        reviewer=reviewer,
                         stage=Assignment.Stage.DOCUMENT,
                         assigned_by=setup["office"],
                         declared_at=now,
                     )
                 )
                 for codename in REVIEWER_PERMS:
-                    user_grants.append((setup["reviewer_user"], perms[codename], case))
+                    user_grants.append((reviewer.user, perms[codename], case))
         CaseEvent.objects.bulk_create(events)
         Attachment.objects.bulk_create(attachments)
         CaseGroupObjectPermission.objects.bulk_create(
