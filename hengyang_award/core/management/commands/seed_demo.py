@@ -256,6 +256,33 @@ DEMO_CASES = [
 ]
 
 
+# The previous cycle (第2届), finished two years ago: three winners announced with
+# certificates and plaques, one applicant not shortlisted. Moved through the real
+# services with the clock set back (time-machine), so every date is consistent.
+TO_EVALUATION = [
+    ("submit", "org", ""),
+    (R, "county", "同意推荐。"),
+    ("accept", "office", ""),
+    ("start_document_review", "office", ""),
+    ("shortlist", "office", ""),
+    ("finish_onsite", "office", ""),
+]
+EARLIER_CASES = [
+    ("衡阳华菱钢管有限公司", "430405", "冶金", TO_EVALUATION),
+    ("衡阳中钢衡重设备有限公司", "430407", "装备制造", TO_EVALUATION),
+    ("衡阳南岳电控有限公司", "430412", "电气机械", TO_EVALUATION),
+    (
+        "衡南县农产品加工有限公司",
+        "430422",
+        "农副产品",
+        [*TO_EVALUATION[:4], ("not_shortlist", "office", "资料评审得分未达现场评审线。")],
+    ),
+]
+EARLIER_INDEX = 100
+# The demo cycles' prize per winner (the Measures leave the amount to the budget).
+DEMO_PRIZE = 500000
+
+
 def demo_credit_code(index: int, county_code: str) -> str:
     body = f"91{county_code}MA4L{index:03d}"[:17].ljust(17, "0")
     return body + credit_code.check_character(body)
@@ -286,6 +313,8 @@ class Command(BaseCommand):
         self._hashes: dict[str, str] = {}
         with transaction.atomic():
             users = self._users(password)
+        self._earlier_cycle(users, password)
+        with transaction.atomic():
             cycle = self._cycle(users["office"])
         for index, (name, county_code, industry, path) in enumerate(DEMO_CASES, start=1):
             with transaction.atomic():
@@ -346,10 +375,60 @@ class Command(BaseCommand):
                 application_opens=today - datetime.timedelta(days=30),
                 application_closes=today + datetime.timedelta(days=60),
                 reference_date=today + datetime.timedelta(days=60),
+                prize_amount=DEMO_PRIZE,
             )
         if not cycle.is_frozen:
             cycle = cycle_open(cycle.pk, by=office)
         return cycle
+
+    def _earlier_cycle(self, users: dict[str, User], password: str) -> None:
+        """第2届: applications two years and two months ago, the committee's decision,
+        publicity, approvals and the announcement with certificates — each step on
+        its own (past) day."""
+        import time_machine
+
+        from applications.services import deadlines_process
+        from committee.demo import committee_decide_demo
+        from publicity.services import publicity_notice_generate, publicity_notice_publish
+        from supervision.demo_awards import demo_awards_issue
+        from supervision.models import Announcement
+
+        if Announcement.objects.filter(cycle__number=2).exists():
+            return
+        today = timezone.localdate()
+        start = today.replace(year=today.year - 2) - datetime.timedelta(days=60)
+        office = users["office"]
+        with time_machine.travel(start, tick=True):
+            cycle = AwardCycle.objects.filter(number=2).first() or cycle_create(
+                by=office,
+                number=2,
+                year=start.year,
+                application_opens=start - datetime.timedelta(days=30),
+                application_closes=start + datetime.timedelta(days=30),
+                reference_date=start + datetime.timedelta(days=30),
+                prize_amount=DEMO_PRIZE,
+            )
+            if not cycle.is_frozen:
+                cycle = cycle_open(cycle.pk, by=office)
+            for offset, (name, county, industry, path) in enumerate(EARLIER_CASES):
+                with transaction.atomic():
+                    self._case(
+                        EARLIER_INDEX + offset, name, county, industry, path, cycle, users, password
+                    )
+        with time_machine.travel(start + datetime.timedelta(days=14), tick=True):
+            committee_decide_demo(cycle, office=office)
+        with time_machine.travel(start + datetime.timedelta(days=21), tick=True):
+            notice = publicity_notice_generate(cycle.pk, by=office)
+            publicity_notice_publish(notice.pk, by=office, confirm_provisional=True)
+        with time_machine.travel(start + datetime.timedelta(days=35), tick=True):
+            deadlines_process()
+            for case in Case.objects.filter(cycle=cycle, state="director_review"):
+                case_services.case_transition(case.pk, "director_approve", by=users["director"])
+        with time_machine.travel(start + datetime.timedelta(days=42), tick=True):
+            for case in Case.objects.filter(cycle=cycle, state="mayor_approval"):
+                case_services.case_transition(case.pk, "mayor_approve", by=users["mayor"])
+        with time_machine.travel(start + datetime.timedelta(days=49), tick=True):
+            demo_awards_issue(cycle, office=office, plaque_receiver="办公室主任 王某")
 
     def _county_official(self, county: County, password: str) -> User:
         if county.code == "430408":
@@ -394,6 +473,7 @@ class Command(BaseCommand):
 
     def _fire(self, case: Case, name: str, actor: User, note: str) -> None:
         if name == "publish_past":
+            stage_prepare(case, name, office=User.objects.get(username="office"))
             three_weeks_ago = timezone.localdate() - datetime.timedelta(days=21)
             case_services.case_publish(case.pk, by=actor, published_on=three_weeks_ago)
             return
