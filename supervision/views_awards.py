@@ -4,6 +4,7 @@ the winner's page of its own awards."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -113,7 +114,9 @@ def award_list(request: HttpRequest) -> HttpResponse:
             "awards": awards,
             "prize_total": sum((a.prize_amount for a in awards), start=0),
             "announcements": (
-                Announcement.objects.filter(cycle=cycle).select_related("notice") if cycle else []
+                Announcement.objects.filter(cycle=cycle).annotate(award_count=Count("awards"))
+                if cycle
+                else []
             ),
         },
     )

@@ -61,26 +61,36 @@ class Prize:
     previous_award: Award | None
 
 
-def award_prize_for(organisation: Organisation, cycle: AwardCycle) -> Prize:
-    """Art. 12, 17: the cycle's prize, except for an organisation that held the
-    title before (its earlier title has expired; a valid one cannot apply), which
-    receives plaque and certificate only. A revoked title does not count: its prize
-    was recovered."""
-    previous = (
+def _earlier_titles(organisation_ids, cycle: AwardCycle) -> dict[int, Award]:
+    """Each organisation's latest title from an earlier cycle, revoked ones left
+    out (their prize was recovered). One query for any number of organisations."""
+    latest: dict[int, Award] = {}
+    for award in (
         Award.objects.filter(
-            organisation=organisation,
+            organisation_id__in=organisation_ids,
             revoked_on__isnull=True,
             cycle__number__lt=cycle.number,
         )
         .select_related("cycle")
-        .order_by("-cycle__number")
-        .first()
-    )
+        .order_by("organisation_id", "-cycle__number")
+    ):
+        latest.setdefault(award.organisation_id, award)
+    return latest
+
+
+def _prize(cycle: AwardCycle, previous: Award | None) -> Prize:
     if previous is not None:
         return Prize(Decimal("0.00"), Award.PrizeBasis.REPEAT_WINNER, previous)
     if cycle.prize_amount > 0:
         return Prize(cycle.prize_amount, Award.PrizeBasis.FIRST_WIN, None)
     return Prize(Decimal("0.00"), Award.PrizeBasis.NO_PRIZE_SET, None)
+
+
+def award_prize_for(organisation: Organisation, cycle: AwardCycle) -> Prize:
+    """Art. 12, 17: the cycle's prize, except for an organisation that held the
+    title before (its earlier title has expired; a valid one cannot apply), which
+    receives plaque and certificate only."""
+    return _prize(cycle, _earlier_titles([organisation.pk], cycle).get(organisation.pk))
 
 
 @dataclass
@@ -107,12 +117,13 @@ class AnnouncementReadiness:
 def announcement_readiness(cycle: AwardCycle, *, today: datetime.date | None = None):
     today = today or timezone.localdate()
     cases = Case.objects.filter(cycle=cycle).select_related("organisation__county")
-    winners = [
-        (case, award_prize_for(case.organisation, cycle))
-        for case in cases.filter(state=CaseState.AWARDED, award__isnull=True).order_by(
+    awarded = list(
+        cases.filter(state=CaseState.AWARDED, award__isnull=True).order_by(
             "organisation__name", "pk"
         )
-    ]
+    )
+    earlier = _earlier_titles([case.organisation_id for case in awarded], cycle)
+    winners = [(case, _prize(cycle, earlier.get(case.organisation_id))) for case in awarded]
     ready = AnnouncementReadiness(
         cycle=cycle,
         winners=winners,

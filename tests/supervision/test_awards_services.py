@@ -221,9 +221,7 @@ def test_certificate_numbers_unique_checked_and_not_sequential():
     assert all(re.fullmatch(r"HY03[0-9A-HJKMNP-TV-Z]{11}", n) for n in numbers)
     assert all(certificate_number_normalise(n) == n for n in numbers)
     # Consecutive numbers share no common stem: nothing to step through.
-    shared_prefix = [
-        len(_common_prefix(a[4:], b[4:])) for a, b in itertools.pairwise(numbers)
-    ]
+    shared_prefix = [len(_common_prefix(a[4:], b[4:])) for a, b in itertools.pairwise(numbers)]
     assert max(shared_prefix) < 5
 
 

@@ -172,3 +172,47 @@ def test_award_mine_winner_sees_own_award_not_others(world, client):
     assert f"{own.ends_on:%Y-%m-%d}" in body
     assert other.org.name not in body
     assert Award.objects.get(organisation=other.org).certificate.number not in body
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_award_list_and_announcement_query_count_same_for_one_and_many(world, client):
+    """The office's lists do not grow in queries with their rows: one announcement
+    of one winner (plus one waiting) against two announcements of four winners
+    (plus two waiting)."""
+    drive_to(world, "awarded")
+    announce(world.cycle, office=world.office)
+    drive_to(World(cycle=world.cycle), "awarded")
+    client.force_login(world.office)
+    awards_url = reverse("supervision:awards") + f"?cycle={world.cycle.pk}"
+    announcement_url = reverse("supervision:announcement") + f"?cycle={world.cycle.pk}"
+    _queries(client, awards_url)
+    one = (_queries(client, awards_url), _queries(client, announcement_url))
+
+    for _ in range(2):
+        drive_to(World(cycle=world.cycle), "awarded")
+    announce(world.cycle, office=world.office)
+    for _ in range(2):
+        drive_to(World(cycle=world.cycle), "awarded")
+    many = (_queries(client, awards_url), _queries(client, announcement_url))
+
+    assert Award.objects.count() == 4
+    assert many == one
+
+
+def test_award_list_names_announcements_vacant_only_when_no_winner(world, client):
+    drive_to(world, "awarded")
+    issued = announce(world.cycle, office=world.office)
+    client.force_login(world.office)
+
+    body = client.get(reverse("supervision:awards") + f"?cycle={world.cycle.pk}").content.decode()
+
+    assert issued.number in body
+    assert "本届空缺" not in body
