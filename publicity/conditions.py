@@ -37,6 +37,13 @@ def objection_verified(case: Case) -> bool:
     ).exists()
 
 
+@workflow.condition(
+    _("有已收到但尚未转入核查的异议：请评审办先处理该异议，公示期满后再转入下一环节。")
+)
+def no_objection_waiting(case: Case) -> bool:
+    return not Objection.objects.filter(case=case, status=Objection.Status.RECEIVED).exists()
+
+
 def register() -> None:
     """Called from PublicityConfig.ready()."""
     workflow.register_stage_condition("publish", on_publicity_notice)
@@ -45,3 +52,6 @@ def register() -> None:
         workflow.register_stage_condition(name, no_open_objection)
         workflow.register_stage_condition(name, objection_found_unfounded)
     workflow.register_stage_condition("disqualify", objection_verified)
+    # The deadline scan does not close a publicity while an objection lodged in
+    # time still waits to be taken up; it tries again on its next run.
+    workflow.register_stage_condition("close_publicity", no_objection_waiting)

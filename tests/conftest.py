@@ -23,3 +23,13 @@ def _reference_data_in_transactional_tests(request):
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         seed_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (public pages) is per process: each test starts without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

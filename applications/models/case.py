@@ -349,7 +349,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.IN_PUBLICITY,
         target=S.DIRECTOR_REVIEW,
         permission="applications.close_publicity_case",
-        conditions=[workflow.publicity_period_over],
+        conditions=[workflow.stage_conditions("close_publicity"), workflow.publicity_period_over],
         custom=TIME_DRIVEN,
     )
     def close_publicity(self) -> None:

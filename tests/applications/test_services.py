@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from applications import services
-from applications.demo import screening_pass_all
+from applications.demo import prepare, screening_pass_all
 from applications.models import Case, CaseEvent, Recommendation
 from applications.selectors import cases_awaiting, cases_visible_to
 from hengyang_award.core.insert_only import ImmutableRecordError
@@ -218,6 +218,7 @@ def test_publish_period_uses_working_day_calendar(time_machine):
     time_machine.move_to("2026-09-30 10:00+08:00")
     world = World()
     case = world.drive(world.new_case(), PATH_TO["proposed"])
+    prepare(case, "publish", office=world.office)
 
     case = services.case_publish(case.pk, by=world.office)
 

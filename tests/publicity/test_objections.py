@@ -280,3 +280,37 @@ def test_objection_preparers_drive_every_objection_edge():
 
     assert dismissed.state == "in_publicity"
     assert Objection.objects.get(case=dismissed).status == Objection.Status.UNFOUNDED
+
+
+@pytest.mark.django_db
+def test_close_publicity_waits_for_an_objection_not_yet_taken_up(world, published, time_machine):
+    from applications.services import deadlines_process
+
+    case, notice = published
+    time_machine.move_to(in_period(notice))
+    objection = lodge(case, notice)
+    after = notice.period_ends_on + datetime.timedelta(days=1)
+    time_machine.move_to(datetime.datetime.combine(after, datetime.time(9), tzinfo=SHANGHAI))
+
+    deadlines_process(today=after)
+
+    case.refresh_from_db()
+    assert case.state == "in_publicity"
+    objection_investigation_start(objection.pk, by=world.office)
+    objection_close(objection.pk, by=world.office, outcome="unfounded", findings="不成立。")
+    case.refresh_from_db()
+    assert case.state == "director_review"
+
+
+@pytest.mark.django_db
+def test_close_publicity_without_objection_fires_at_period_end(world, published, time_machine):
+    from applications.services import deadlines_process
+
+    case, notice = published
+    after = notice.period_ends_on + datetime.timedelta(days=1)
+    time_machine.move_to(datetime.datetime.combine(after, datetime.time(9), tzinfo=SHANGHAI))
+
+    deadlines_process(today=after)
+
+    case.refresh_from_db()
+    assert case.state == "director_review"
