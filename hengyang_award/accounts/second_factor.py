@@ -13,9 +13,8 @@ from hengyang_award.core.services import audit_log_write
 
 
 def _wrong_code() -> ValidationError:
-    return ValidationError(
-        {"token": _("验证码不正确或已过期，请重新输入身份验证器上的6位数字。")}
-    )
+    return ValidationError({"token": _("验证码不正确或已过期，请重新输入身份验证器上的6位数字。")})
+
 
 DEVICE_NAME = "authenticator"
 

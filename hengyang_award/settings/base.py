@@ -196,7 +196,8 @@ SITE_NAME = _("衡阳市市长质量奖")
 AWARD_OFFICE_NAME = env("AWARD_OFFICE_NAME", default="衡阳市市长质量奖评审办公室")
 AWARD_OFFICE_PHONE = env("AWARD_OFFICE_PHONE", default="0734-8868000")
 AWARD_OFFICE_ADDRESS = env(
-    "AWARD_OFFICE_ADDRESS", default="衡阳市华新开发区市场监督管理局大楼（衡阳市市长质量奖评审办公室）"
+    "AWARD_OFFICE_ADDRESS",
+    default="衡阳市华新开发区市场监督管理局大楼（衡阳市市长质量奖评审办公室）",
 )
 # Absolute links in e-mails and printed documents.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
