@@ -374,3 +374,6 @@ class ReviewerEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment}: {self.quality}/{self.discipline}"
+
+
+from .models_complaints import Complaint, ComplaintFile  # noqa: E402, F401

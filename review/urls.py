@@ -1,4 +1,4 @@
-from . import urls_assignment, urls_onsite, urls_pool, urls_scoring
+from . import urls_assignment, urls_complaints, urls_onsite, urls_pool, urls_scoring
 
 app_name = "review"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *urls_assignment.urlpatterns,
     *urls_scoring.urlpatterns,
     *urls_onsite.urlpatterns,
+    *urls_complaints.urlpatterns,
 ]

@@ -47,6 +47,8 @@ ROLE_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "review.change_conflictflag",
         "review.view_consensus",
         "review.view_reviewerevaluation",
+        "review.view_complaint",
+        "review.change_complaint",
         "workcalendar.view_calendarexception",
         "workcalendar.add_calendarexception",
         "workcalendar.change_calendarexception",
