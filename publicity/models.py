@@ -161,3 +161,11 @@ class ObjectionFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+from .models_sharing import (  # noqa: E402, F401 - the sharing models belong to this app
+    SharingAttachment,
+    SharingEntry,
+    VisitRegistration,
+    VisitSession,
+)

@@ -24,6 +24,18 @@ from .publicity import (
     publicity_notice_publish,
     publicity_period,
 )
+from .sharing import (
+    sharing_entry_create,
+    sharing_entry_hide,
+    sharing_entry_publish,
+    sharing_entry_update,
+    visit_register,
+    visit_registration_withdraw,
+    visit_session_cancel,
+    visit_session_close,
+    visit_session_create,
+    visit_session_refusals,
+)
 
 __all__ = [
     "ProvisionalPeriod",
@@ -43,4 +55,14 @@ __all__ = [
     "publicity_notice_generate",
     "publicity_notice_publish",
     "publicity_period",
+    "sharing_entry_create",
+    "sharing_entry_hide",
+    "sharing_entry_publish",
+    "sharing_entry_update",
+    "visit_register",
+    "visit_registration_withdraw",
+    "visit_session_cancel",
+    "visit_session_close",
+    "visit_session_create",
+    "visit_session_refusals",
 ]
