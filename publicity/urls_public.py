@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public
+from .views import public, sharing
 
 app_name = "public"
 urlpatterns = [
@@ -12,4 +12,11 @@ urlpatterns = [
     path("objections/received/", public.objection_done, name="objection_done"),
     path("objections/lookup/", public.objection_lookup_view, name="objection_lookup"),
     path("complaints/", public.complaint, name="complaint"),
+    path("sharing/", sharing.public_sharing, name="sharing"),
+    path("sharing/<int:pk>/", sharing.public_sharing_entry, name="sharing_entry"),
+    path(
+        "sharing/<int:pk>/files/<int:file_pk>/",
+        sharing.public_sharing_file,
+        name="sharing_file",
+    ),
 ]

@@ -21,7 +21,6 @@ from publicity.services import (
     sharing_entry_hide,
     sharing_entry_publish,
     sharing_entry_update,
-    visit_register,
     visit_registration_withdraw,
     visit_session_cancel,
     visit_session_close,
@@ -406,7 +405,9 @@ def test_sharing_demo_creates_entry_session_and_registration_once(world, award):
 
 
 def test_visit_session_create_through_service_keeps_aware_times(world, award):
-    starts = timezone.make_aware(datetime.datetime(2099, 5, 6, 9, 30))
+    starts = timezone.make_aware(
+        datetime.datetime.combine(datetime.date(2099, 5, 6), datetime.time(9, 30))
+    )
 
     created = visit_session_create(
         by=world.applicant,
