@@ -388,10 +388,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.awarded_on = today
         years = self.cycle.validity_years
         try:
-            end = today.replace(year=today.year + years)
-        except ValueError:  # 29 February
-            end = today.replace(year=today.year + years, day=28)
-        self.award_valid_until = end - datetime.timedelta(days=1)
+            anniversary = today.replace(year=today.year + years)
+        except ValueError:  # 29 February: the anniversary is 1 March (as for awards)
+            anniversary = datetime.date(today.year + years, 3, 1)
+        self.award_valid_until = anniversary - datetime.timedelta(days=1)
 
     @transition(
         field=state,

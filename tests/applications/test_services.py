@@ -327,3 +327,13 @@ def test_submit_incomplete_application_is_blocked_with_reason(world):
     assert exc.value.reasons == ["申报材料尚不完整，请先补齐“完整性检查”中列出的内容。"]
     case.refresh_from_db()
     assert case.state == "draft"
+
+
+def test_mayor_approve_on_29_february_title_ends_28_february(time_machine):
+    """The same rule as the award record: the anniversary of 29 February is 1 March."""
+    time_machine.move_to("2028-02-29 10:00+08:00")
+    world = World()
+    case = world.drive(world.new_case(), PATH_TO["awarded"])
+
+    assert case.awarded_on.isoformat() == "2028-02-29"
+    assert case.award_valid_until.isoformat() == "2031-02-28"
