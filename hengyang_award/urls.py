@@ -17,6 +17,7 @@ urlpatterns = [
     # The public site (no login): notices, objections, winners, verification.
     path("public/", include("publicity.urls_public")),
     path("public/", include("supervision.urls_public")),
+    path("public/complaints/", include("review.urls_public_complaints")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
