@@ -261,3 +261,17 @@ class Plaque(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award} {self.issued_on}"
+
+
+from .models_after import (  # noqa: E402, F401
+    AfterAwardFile,
+    AfterAwardReminder,
+    FundPurpose,
+    FundReport,
+    FundReportLine,
+    Inspection,
+    MisuseReport,
+    PrizePayment,
+    RecoveryTask,
+    Revocation,
+)

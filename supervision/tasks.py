@@ -12,3 +12,17 @@ from .services import certificate_render
 )
 def render_certificate_task(certificate_id: int) -> int:
     return certificate_render(certificate_id).pk
+
+
+@shared_task(name="supervision.award_reminders_task", acks_late=True)
+def award_reminders_task() -> dict:
+    """Daily: reminders of titles about to end, overdue fund reports and overdue
+    inspection follow-ups (each sent once)."""
+    from .services import award_reminders_process
+
+    report = award_reminders_process()
+    return {
+        "expiry": report.expiry,
+        "fund_reports": report.fund_reports,
+        "follow_ups": report.follow_ups,
+    }
