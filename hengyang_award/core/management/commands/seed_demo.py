@@ -428,7 +428,14 @@ class Command(BaseCommand):
             for case in Case.objects.filter(cycle=cycle, state="mayor_approval"):
                 case_services.case_transition(case.pk, "mayor_approve", by=users["mayor"])
         with time_machine.travel(start + datetime.timedelta(days=49), tick=True):
-            demo_awards_issue(cycle, office=office, plaque_receiver="办公室主任 王某")
+            announcement = demo_awards_issue(
+                cycle, office=office, plaque_receiver="办公室主任 王某"
+            )
+        if announcement is not None:
+            from publicity.demo_sharing import sharing_demo
+
+            award = announcement.awards.order_by("pk").first()
+            sharing_demo(award, by_user=award.organisation.members.filter(is_active=True).first())
 
     def _county_official(self, county: County, password: str) -> User:
         if county.code == "430408":
