@@ -857,16 +857,62 @@ class Simulation:
             certificate_render(certificate.pk)
 
     def _revocation(self) -> None:
-        """A revocation of one winner before expiry, if the supervision app offers
-        a revocation service (another part of the platform, not built yet)."""
+        """A fraud revocation of one winner (another than the disqualified case)
+        before expiry, through the supervision app's revocation procedure when it
+        has one: opening, the winner's statement, the office's findings, the
+        committee's and the city government's decisions."""
         import supervision.services as supervision_services
 
-        found = [name for name in dir(supervision_services) if name.startswith("revocation")]
-        if not found:
+        steps = (
+            "revocation_open",
+            "revocation_statement_file",
+            "revocation_findings_record",
+            "revocation_committee_decide",
+            "revocation_city_decide",
+        )
+        if not all(hasattr(supervision_services, name) for name in steps):
             self.say("revocation: not available")
             self.log.notes.append("revocation: not available")
             return
-        self.say(f"revocation: service {found} present but not wired in the simulation")
+        from supervision.models import Award, Revocation
+
+        awards = list(
+            Award.objects.filter(cycle=self.cycle, revoked_on__isnull=True).order_by("case_id")
+        )
+        if len(awards) < 2:
+            self.log.notes.append("revocation: skipped (fewer than two winners)")
+            return
+        award = self.rng.choice(awards)
+        with self.on(self.later(90), "revocation"):
+            revocation = supervision_services.revocation_open(
+                award.pk,
+                by=self.office,
+                grounds=Revocation.Grounds.FRAUD,
+                facts="经核查，该组织申报材料中的质量指标数据系编造。",
+            )
+            applicant = User.objects.get(username=self._applicant_name(award.case))
+            supervision_services.revocation_statement_file(
+                revocation.pk, by=applicant, statement="本单位对数据差错作出说明，请予考虑。"
+            )
+            supervision_services.revocation_findings_record(
+                revocation.pk, by=self.office, findings="经调查核实，弄虚作假情况属实。"
+            )
+            supervision_services.revocation_committee_decide(
+                revocation.pk,
+                by=self.director,
+                decision=Revocation.Decision.REVOKE,
+                note="评审委员会决定撤销其称号。",
+            )
+            supervision_services.revocation_city_decide(
+                revocation.pk,
+                by=self.office,
+                decision=Revocation.Decision.REVOKE,
+                number=f"衡政决〔{self.today.year}〕{self.cycle.number}号",
+                decided_on=self.today,
+                note="撤销其市长质量奖称号，收回奖牌、证书和奖金。",
+                recovery_due_on=self.today + datetime.timedelta(days=30),
+            )
+        self.log.notes.append(f"revocation: case {award.case_id} revoked for fraud")
 
     def _expiry(self) -> None:
         """On the last valid day nothing expires; the day after, every title does."""
@@ -973,6 +1019,7 @@ def outcome_collect(cycle: AwardCycle, *, expired_early: list[int]) -> Outcome:
         found = chain_first_break(events)
         if found:
             outcome.chain_breaks[case.pk] = f"event {found.record.pk}: {found.reason}"
+    fraud_cases = _fraud_revoked_case_ids(cycle)
     for event in CaseEvent.objects.filter(case__cycle=cycle, name="revoke").select_related("case"):
         day = timezone.localdate(event.at)
         ban = (
@@ -984,7 +1031,7 @@ def outcome_collect(cycle: AwardCycle, *, expired_early: list[int]) -> Outcome:
             Revocation(
                 case_id=event.case_id,
                 revoked_on=day,
-                fraud=ban is not None,
+                fraud=event.case_id in fraud_cases or ban is not None,
                 ban_starts_on=ban.starts_on if ban else None,
                 ban_ends_on=ban.ends_on if ban else None,
                 ban_in_force=bool(ban)
@@ -992,6 +1039,23 @@ def outcome_collect(cycle: AwardCycle, *, expired_early: list[int]) -> Outcome:
             )
         )
     return outcome
+
+
+def _fraud_revoked_case_ids(cycle: AwardCycle) -> set[int]:
+    """Cases of the cycle whose title a revocation procedure on the grounds of
+    fraud revoked (none while the supervision app has no such procedure)."""
+    import supervision.models as supervision_models
+
+    procedure = getattr(supervision_models, "Revocation", None)
+    if procedure is None:
+        return set()
+    return set(
+        procedure.objects.filter(
+            award__cycle=cycle,
+            grounds=procedure.Grounds.FRAUD,
+            outcome=procedure.Outcome.REVOKED,
+        ).values_list("award__case_id", flat=True)
+    )
 
 
 def state_counts(cycle: AwardCycle) -> list[tuple[str, str, int, int]]:

@@ -14,7 +14,9 @@ from hengyang_award.core.simulation import (
     NoticeFacts,
     Outcome,
     PublicityRow,
+    Revocation,
     Winner,
+    rule_fraud_bans,
     rule_max_winners,
     rule_pass_score,
     rules_check,
@@ -53,6 +55,9 @@ def test_simulate_cycle_seed_7_every_rule_passes():
     }
     assert cases.filter(state=CaseState.EXPIRED).exists()
     assert cases.filter(state=CaseState.DISQUALIFIED).count() == 1
+    # One fraud revocation before expiry, when the supervision app offers the procedure.
+    revoked = cases.filter(state=CaseState.REVOKED).count()
+    assert revoked == 1 or "revocation: not available" in output
     assert "publicity: " in output
 
 
@@ -139,3 +144,23 @@ def test_rule_publicity_case_period_of_other_length_fails():
 
     assert len(failed) == 1
     assert failed[0].startswith("publicity period")
+
+
+def test_rule_fraud_bans_fraud_revocation_without_ban_in_force_fails():
+    outcome = _outcome(winners=2)
+    day = datetime.date(2025, 9, 8)
+    outcome.revocations = [Revocation(case_id=1, revoked_on=day, fraud=True)]
+
+    assert not rule_fraud_bans(outcome).passed
+
+    outcome.revocations = [
+        Revocation(
+            case_id=1,
+            revoked_on=day,
+            fraud=True,
+            ban_starts_on=day,
+            ban_ends_on=datetime.date(2030, 9, 7),
+            ban_in_force=True,
+        )
+    ]
+    assert rule_fraud_bans(outcome).passed

@@ -76,6 +76,9 @@ class Command(BaseCommand):
                 f"valid until {w.valid_until}, now {w.final_state}"
                 + (f" (expired {w.expired_on})" if w.expired_on else "")
             )
+        for r in outcome.revocations:
+            ban = f", ban {r.ban_starts_on} – {r.ban_ends_on}" if r.ban_starts_on else ""
+            out(f"revoked: case {r.case_id} on {r.revoked_on}{' (fraud)' if r.fraud else ''}{ban}")
         if outcome.notice is not None:
             out(
                 f"publicity: {outcome.notice.starts_on} – {outcome.notice.ends_on} "
