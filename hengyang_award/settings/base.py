@@ -168,6 +168,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "jobs.outbox_relay", "schedule": 10.0},
     "deadline-scan": {"task": "applications.deadline_scan", "schedule": 300.0},
     "calendar-next-year": {"task": "workcalendar.next_year_check", "schedule": 86400.0},
+    # Titles about to end, prize-fund reports and inspection follow-ups (each once).
+    "award-reminders": {"task": "supervision.award_reminders_task", "schedule": 3600.0},
 }
 
 SESSION_COOKIE_HTTPONLY = True
