@@ -33,7 +33,7 @@ from tests.factories.complaints import (
     upheld,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.review.test_complaints_urlconf")]
+pytestmark = pytest.mark.django_db
 
 
 def _actions(complaint: Complaint) -> list[str]:

@@ -27,7 +27,7 @@ from tests.factories.complaints import (
     upheld,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.review.test_complaints_urlconf")]
+pytestmark = pytest.mark.django_db
 
 NOT_FOUND = "未找到与该受理编号和联系电话相符的投诉举报"
 SENTINELS = (SENTINEL_NAME, SENTINEL_PHONE, SENTINEL_EMAIL, SENTINEL_PERSON, SENTINEL_FACTS)
