@@ -393,8 +393,8 @@ class AuditLog(InsertOnlyModel):
     ip = models.GenericIPAddressField(null=True, blank=True)
     # DA-2: each record carries the hash of the one before it (one chain for the
     # whole log, written under a lock), so a changed or removed record breaks it.
-    prev_hash = models.CharField(max_length=64, blank=True, default="")
-    hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", db_default="")
+    hash = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         verbose_name = pgettext_lazy("audit", "审计记录")
