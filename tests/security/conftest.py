@@ -1,0 +1,19 @@
+import pytest
+from django.db import transaction
+
+
+@pytest.fixture(scope="module")
+def access(django_db_setup, django_db_blocker):
+    """The access matrix's objects, built once per module inside a transaction
+    that is rolled back at the end of the module (each test's own transaction is
+    a savepoint inside it), so nothing leaks into other modules' tests."""
+    from tests.factories.access import access_world
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield access_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
