@@ -11,7 +11,7 @@ from django.utils import timezone
 from hengyang_award.core.models import User
 from hengyang_award.core.roles import Role
 
-from .models import Award, PrizePayment, Revocation
+from .models import Award, PrizePayment, RecoveryTask, Revocation
 from .services import (
     fund_report_review,
     fund_report_submit,
@@ -100,6 +100,15 @@ def _revocation_demo(award: Award, *, office: User, director: User) -> None:
     if award.revoked_on is not None or Revocation.objects.filter(award=award).exists():
         return
     today = timezone.localdate()
+    if award.prize_amount > 0 and not PrizePayment.objects.filter(award=award).exists():
+        # Paid before the fraud came to light: the prize is clawed back.
+        prize_payment_record(
+            award.pk,
+            by=office,
+            paid_on=award.starts_on,
+            amount=award.prize_amount,
+            reference=f"衡财拨〔{award.starts_on.year}〕{award.pk}号",
+        )
     revocation = revocation_open(
         award.pk,
         by=office,
@@ -126,9 +135,9 @@ def _revocation_demo(award: Award, *, office: User, director: User) -> None:
         note="市人民政府批准撤销其市长质量奖称号。",
         recovery_due_on=today + datetime.timedelta(days=30),
     )
-    first = revocation.recovery_tasks.order_by("pk").first()
-    if first is not None:
-        recovery_complete(first.pk, by=office, completed_on=today, note="已交回。")
+    # Partly done: the certificate is back, the prize (if any) still owed.
+    certificate = revocation.recovery_tasks.get(kind=RecoveryTask.Kind.CERTIFICATE)
+    recovery_complete(certificate.pk, by=office, completed_on=today, note="证书已交回。")
 
 
 def after_award_demo(awards, *, office: User, director: User, mayor: User | None = None) -> None:

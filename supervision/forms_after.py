@@ -8,7 +8,7 @@ from publicity.forms import MultipleFileField
 
 from .models import FundPurpose, MisuseReport, Revocation
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 4})
 
 
