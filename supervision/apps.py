@@ -13,3 +13,7 @@ class SupervisionConfig(AppConfig):
 
         # A revoked case's title is revoked in the register the same moment.
         register_after_transition("revoke", award_revocation_mark)
+
+        from . import conditions
+
+        conditions.register()

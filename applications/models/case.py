@@ -408,6 +408,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.AWARDED,
         target=S.REVOKED,
+        conditions=[workflow.stage_conditions("revoke")],
         permission="applications.revoke_case",
         custom=NOTE_REQUIRED,
     )

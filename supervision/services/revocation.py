@@ -372,6 +372,8 @@ def revocation_city_decide(
         return revocation
 
     award = revocation.award
+    # Saved first: the `revoke` edge checks that an approved procedure exists.
+    revocation.save(update_fields=fields)
     fire(
         award.case_id,
         "revoke",

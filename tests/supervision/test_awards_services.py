@@ -257,7 +257,7 @@ def test_certificate_numbers_of_one_announcement_differ(world, winner):
 def test_case_revoke_marks_award_revoked(world, winner):
     announce(world.cycle, office=world.office)
 
-    fire(winner.pk, "revoke", by=world.office, note="查实弄虚作假。")
+    _revoke_through_procedure(world, Award.objects.get(case=winner))
 
     award = Award.objects.get(case=winner)
     assert award.revoked_on == timezone.localdate()
@@ -292,3 +292,34 @@ def test_plaque_record_by_applicant_refused(world, winner):
         plaque_record(
             award.pk, by=world.applicant, issued_on=timezone.localdate(), received_by="王五"
         )
+
+
+def test_case_revoke_of_a_title_on_record_needs_the_procedure(world, winner):
+    from applications.services import TransitionBlocked
+
+    announce(world.cycle, office=world.office)
+
+    with pytest.raises(TransitionBlocked) as blocked:
+        fire(winner.pk, "revoke", by=world.office, note="查实弄虚作假。")
+
+    assert "撤销须经撤销程序" in str(blocked.value.reasons)
+    assert Award.objects.get(case=winner).revoked_on is None
+
+
+def _revoke_through_procedure(world, award) -> None:
+    """The way a title on record is revoked: the whole procedure, then the city."""
+    import datetime as _dt
+
+    from supervision.services import revocation_city_decide
+    from tests.factories.supervision_after import revocation_decided
+
+    revocation = revocation_decided(world, award)
+    revocation_city_decide(
+        revocation.pk,
+        by=world.office,
+        decision="revoke",
+        number="衡政发〔2026〕99号",
+        decided_on=timezone.localdate(),
+        note="查实弄虚作假，撤销称号。",
+        recovery_due_on=timezone.localdate() + _dt.timedelta(days=30),
+    )

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications.services import fire
 from hengyang_award.core.models import AuditLog
 from supervision.models import Certificate
 from supervision.services import certificate_render
@@ -162,7 +161,7 @@ def test_verify_last_day_of_validity_still_valid(world, certificate, client, tim
 def test_verify_revoked_shows_revoked_with_date(world, certificate, client):
     assert 'data-verify-result="valid"' in _verify(client, certificate.number).content.decode()
 
-    fire(certificate.award.case_id, "revoke", by=world.office, note="查实弄虚作假。")
+    _revoke_through_procedure(world, certificate.award)
 
     body = _verify(client, certificate.number).content.decode()
     assert 'data-verify-result="revoked"' in body
@@ -229,3 +228,22 @@ def test_winners_register_query_count_same_for_one_and_many(
 
     with django_assert_max_num_queries(4):
         client.get(reverse("public_awards:winners"))
+
+
+def _revoke_through_procedure(world, award) -> None:
+    """The way a title on record is revoked: the whole procedure, then the city."""
+    import datetime as _dt
+
+    from supervision.services import revocation_city_decide
+    from tests.factories.supervision_after import revocation_decided
+
+    revocation = revocation_decided(world, award)
+    revocation_city_decide(
+        revocation.pk,
+        by=world.office,
+        decision="revoke",
+        number="衡政发〔2026〕99号",
+        decided_on=timezone.localdate(),
+        note="查实弄虚作假，撤销称号。",
+        recovery_due_on=timezone.localdate() + _dt.timedelta(days=30),
+    )
