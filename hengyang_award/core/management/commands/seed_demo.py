@@ -436,6 +436,16 @@ class Command(BaseCommand):
 
             award = announcement.awards.order_by("pk").first()
             sharing_demo(award, by_user=award.organisation.members.filter(is_active=True).first())
+            from supervision.demo_after import after_award_demo
+
+            # Prize paid with use reports and an inspection for the first winner;
+            # the second winner's title revoked for fraud, with its notice and ban.
+            after_award_demo(
+                announcement.awards.order_by("pk"),
+                office=office,
+                director=users["director"],
+                mayor=users["mayor"],
+            )
 
     def _county_official(self, county: County, password: str) -> User:
         if county.code == "430408":
