@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from tests.factories import World, make_cycle
@@ -33,3 +35,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _file_store_per_worker(request):
+    """One file store per xdist worker: their databases are separate, so are their
+    case ids, and the files of case 1 in one worker must not meet case 1 of
+    another's (set before any file is stored)."""
+    from django.conf import settings
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    settings.MEDIA_ROOT = str(Path(settings.MEDIA_ROOT) / worker)

@@ -40,6 +40,8 @@ DEMO_STATES = {
     "mayor_approval",
     "awarded",
     "withdrawn",
+    # 第2届 (finished): one winner's title revoked for fraud by the after-award demo.
+    "revoked",
 }
 
 
