@@ -197,7 +197,7 @@ made = 0
 for rows in (1, 3, 50):
     call_command("seed_bulk", cases=rows - made, stdout=open("/dev/null", "w"))
     made = rows
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="bench-office"))
     counts = {}
     for name, url in (("office case list", "/cases/"), ("office home", "/home/")):
