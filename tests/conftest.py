@@ -45,4 +45,4 @@ def _file_store_per_worker(request):
     from django.conf import settings
 
     worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
-    settings.MEDIA_ROOT = str(Path(settings.MEDIA_ROOT) / worker)
+    settings.MEDIA_ROOT = Path(settings.MEDIA_ROOT) / worker
