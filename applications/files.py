@@ -119,6 +119,31 @@ def check_upload(stream: typing.BinaryIO, *, name: str, max_bytes: int) -> Check
     )
 
 
+def check_uploads(
+    cycle, uploads, *, field: str, total_message: str | None = None
+) -> list[CheckedFile]:
+    """Check a batch of `(stream, name)` uploads against the cycle's limits before
+    anything is stored (FI-1): all or nothing. Errors are keyed by `field`."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    mebibyte = 1024 * 1024
+    checked = []
+    for stream, name in uploads:
+        try:
+            checked.append(
+                check_upload(stream, name=name, max_bytes=cycle.file_size_limit_mb * mebibyte)
+            )
+        except FileRejected as exc:
+            raise ValidationError(
+                {field: _("%(name)s：%(reason)s") % {"name": name, "reason": exc.message}}
+            ) from exc
+    if sum(c.size for c in checked) > cycle.case_size_limit_mb * mebibyte:
+        message = total_message or _("材料总量超过上限（%(limit)s MB），请压缩后再提交。")
+        raise ValidationError({field: message % {"limit": cycle.case_size_limit_mb}})
+    return checked
+
+
 def content_disposition(filename: str) -> str:
     """An `attachment` header value: a plain ASCII `filename` every client understands and,
     for other names, the RFC 5987 `filename*` that modern clients prefer."""

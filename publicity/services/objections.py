@@ -63,28 +63,12 @@ def _publicity_notice_of(case: Case) -> Notice | None:
 
 
 def _evidence_check(cycle, evidence: list[Evidence]) -> list[files.CheckedFile]:
-    """Check every file before anything is stored (FI-1): all or nothing."""
-    checked = []
-    total = 0
-    for stream, name in evidence:
-        try:
-            result = files.check_upload(
-                stream, name=name, max_bytes=cycle.file_size_limit_mb * MEBIBYTE
-            )
-        except files.FileRejected as exc:
-            raise ValidationError(
-                {"evidence": _("%(name)s：%(reason)s") % {"name": name, "reason": exc.message}}
-            ) from exc
-        total += result.size
-        checked.append(result)
-    if total > cycle.case_size_limit_mb * MEBIBYTE:
-        raise ValidationError(
-            {
-                "evidence": _("证据材料总量超过上限（%(limit)s MB），请压缩后再提交。")
-                % {"limit": cycle.case_size_limit_mb}
-            }
-        )
-    return checked
+    return files.check_uploads(
+        cycle,
+        evidence,
+        field="evidence",
+        total_message=_("证据材料总量超过上限（%(limit)s MB），请压缩后再提交。"),
+    )
 
 
 def _evidence_store(

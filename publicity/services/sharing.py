@@ -71,29 +71,12 @@ def _current_award(by: User) -> Award:
 
 
 def _attachments_check(award: Award, attachments: list[Attachment]) -> list[files.CheckedFile]:
-    """Every file checked before anything is stored (FI-1): all or nothing."""
-    cycle = award.cycle
-    checked = []
-    total = 0
-    for stream, name in attachments:
-        try:
-            result = files.check_upload(
-                stream, name=name, max_bytes=cycle.file_size_limit_mb * MEBIBYTE
-            )
-        except files.FileRejected as exc:
-            raise ValidationError(
-                {"attachments": _("%(name)s：%(reason)s") % {"name": name, "reason": exc.message}}
-            ) from exc
-        total += result.size
-        checked.append(result)
-    if total > cycle.case_size_limit_mb * MEBIBYTE:
-        raise ValidationError(
-            {
-                "attachments": _("附件总量超过上限（%(limit)s MB），请压缩后再提交。")
-                % {"limit": cycle.case_size_limit_mb}
-            }
-        )
-    return checked
+    return files.check_uploads(
+        award.cycle,
+        attachments,
+        field="attachments",
+        total_message=_("附件总量超过上限（%(limit)s MB），请压缩后再提交。"),
+    )
 
 
 def _attachments_store(

@@ -4,7 +4,7 @@ office are, the evidence files, and the refusals raised as readable reasons."""
 import uuid
 from typing import BinaryIO
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -48,29 +48,7 @@ def require_perm(user: User, permission: str) -> None:
 
 
 def evidence_check(award: Award, uploads: list[Upload], *, field: str = "evidence") -> list:
-    """Check every file before anything is stored: all or nothing."""
-    cycle = award.cycle
-    checked = []
-    total = 0
-    for stream, name in uploads:
-        try:
-            result = files.check_upload(
-                stream, name=name, max_bytes=cycle.file_size_limit_mb * MEBIBYTE
-            )
-        except files.FileRejected as exc:
-            raise ValidationError(
-                {field: _("%(name)s：%(reason)s") % {"name": name, "reason": exc.message}}
-            ) from exc
-        total += result.size
-        checked.append(result)
-    if total > cycle.case_size_limit_mb * MEBIBYTE:
-        raise ValidationError(
-            {
-                field: _("材料总量超过上限（%(limit)s MB），请压缩后再提交。")
-                % {"limit": cycle.case_size_limit_mb}
-            }
-        )
-    return checked
+    return files.check_uploads(award.cycle, uploads, field=field)
 
 
 def evidence_store(
