@@ -13,10 +13,15 @@ def verified_download(
     request: HttpRequest, stored, *, content_disposition: str, content_type: str, **audit
 ) -> HttpResponse:
     """Serve `stored` (a model with `file` and `sha256`) as an attachment. A file
-    whose content no longer matches its checksum is reported, never served."""
+    whose content no longer matches its checksum, or that is gone, is reported,
+    never served."""
     ip = request.META.get("REMOTE_ADDR")
-    with stored.file.open("rb") as handle:
-        content = handle.read()
+    try:
+        with stored.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        audit_log_write("file.missing", actor=request.user, obj=stored, ip=ip)
+        return render(request, "applications/document_corrupt.html", status=500)
     if hashlib.sha256(content).hexdigest() != stored.sha256:
         audit_log_write("file.corrupt", actor=request.user, obj=stored, ip=ip)
         return render(request, "applications/document_corrupt.html", status=500)

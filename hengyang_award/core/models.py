@@ -3,6 +3,8 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -452,3 +454,58 @@ class ScoringItem(models.Model):
 
     def natural_key(self) -> tuple:
         return (self.code,)
+
+
+class FileCheckRun(models.Model):
+    """One run of the periodic check of every stored file against its SHA-256
+    (FI-4, `core/filecheck.py`). A run without `finished_at` is in progress or
+    was interrupted."""
+
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    checked = models.PositiveIntegerField(_("检查文件数"), default=0)
+    ok = models.PositiveIntegerField(_("完好"), default=0)
+    corrupt = models.PositiveIntegerField(_("损坏"), default=0)
+    missing = models.PositiveIntegerField(_("缺失"), default=0)
+
+    class Meta:
+        verbose_name = _("文件完整性检查")
+        verbose_name_plural = _("文件完整性检查")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.checked}"
+
+
+class FileProblem(models.Model):
+    """A stored file found corrupt or missing by the periodic check: reported once
+    when first seen, kept open while later runs see it, resolved when the file
+    verifies again."""
+
+    class Kind(models.TextChoices):
+        CORRUPT = "corrupt", _("损坏（与校验值不符）")
+        MISSING = "missing", _("缺失")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=40)
+    stored = GenericForeignKey("content_type", "object_id")
+    path = models.CharField(_("存储路径"), max_length=255)
+    kind = models.CharField(_("问题"), max_length=10, choices=Kind.choices)
+    first_seen_at = models.DateTimeField(_("首次发现"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("最近发现"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文件问题")
+        verbose_name_plural = _("文件问题")
+        ordering = ["-first_seen_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(resolved_at=None),
+                name="one_open_problem_per_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.path}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/edit/", views.cycle_edit, name="cycle_edit"),
     path("cycles/<int:pk>/open/", views.cycle_open, name="cycle_open"),
+    path("file-check/", include("hengyang_award.core.urls_files")),
 ]

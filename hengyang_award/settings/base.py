@@ -170,6 +170,8 @@ CELERY_BEAT_SCHEDULE = {
     "calendar-next-year": {"task": "workcalendar.next_year_check", "schedule": 86400.0},
     # Titles about to end, prize-fund reports and inspection follow-ups (each once).
     "award-reminders": {"task": "supervision.award_reminders_task", "schedule": 3600.0},
+    # FI-4: every stored file against its SHA-256 (problems reported once).
+    "files-verify": {"task": "core.files_verify", "schedule": 86400.0},
 }
 
 SESSION_COOKIE_HTTPONLY = True

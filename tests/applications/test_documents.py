@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -94,4 +95,18 @@ def test_corrupted_document_is_reported_not_served(client, world):
     assert response.status_code == 500
     assert b"%PDF" not in response.content
     assert AuditLog.objects.filter(action="file.corrupt", object_id=str(document.pk)).count() == 1
+    assert AuditLog.objects.filter(action="file.download").count() == 0
+
+
+def test_missing_document_is_reported_not_a_traceback(client, world):
+    case = world.drive(world.new_case(), ["submit"])
+    document = services.case_document_render(case.pk, kind=SUMMARY)
+    Path(document.file.path).unlink()
+    client.force_login(world.applicant)
+
+    response = client.get(_url(document))
+
+    assert response.status_code == 500
+    assert "该文件已缺失或其校验值与存档记录不一致" in response.content.decode()
+    assert AuditLog.objects.filter(action="file.missing", object_id=str(document.pk)).count() == 1
     assert AuditLog.objects.filter(action="file.download").count() == 0

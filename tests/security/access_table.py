@@ -127,6 +127,13 @@ ROWS = (
         post="L 403 403 R 403 403 403 403 403",
         foreign_post="403 403 403 403 403",
     ),
+    Access("core:file_check", get="L 403 403 200 403 403 403 403 403"),
+    Access(
+        "core:file_check_run",
+        method="post",
+        get="L 405 405 405 405 405 405 405 405",
+        post="L 403 403 R 403 403 403 403 403",
+    ),
     Access("applications:case_list", get="L 200 200 200 200 200 200 200 200"),
     Access(
         "applications:case_start",
