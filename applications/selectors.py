@@ -1,10 +1,13 @@
 """Permission-filtered reads of cases. A case a user was not given does not exist
 for that user: lookups 404."""
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Exists, Q, QuerySet
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from django.shortcuts import get_object_or_404
 
 from hengyang_award.core.models import User
@@ -12,29 +15,71 @@ from hengyang_award.core.models import User
 from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 
 
-def _object_grants(user: User, codename: str) -> Q:
-    """Cases on which the user holds `codename` directly or through a group. The
-    subqueries are hashed once; with the index on the list order the planner walks
-    the cases in display order and stops at the page's last row (PF-1)."""
-    permission = Permission.objects.filter(
-        content_type__app_label="applications", codename=codename
-    ).values("pk")[:1]
-    by_group = CaseGroupObjectPermission.objects.filter(
-        permission_id=Subquery(permission), group_id__in=user.groups.values("pk")
-    ).values("content_object_id")
-    by_user = CaseUserObjectPermission.objects.filter(
-        permission_id=Subquery(permission), user=user
-    ).values("content_object_id")
-    return Q(pk__in=by_group) | Q(pk__in=by_user)
+@dataclass(frozen=True)
+class _GrantKeys:
+    group_ids: list[int]
+    by_group: bool  # whether any case grant reaches the user through a group
+    by_user: bool  # whether any is held by the user directly
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
+def _grant_keys(user: User) -> _GrantKeys:
+    """The user's groups and which kinds of case grants the user has at all.
+    Passed as values, and with only the kinds that exist, the grants become a
+    plain semi-join the planner walks a page at a time (PF-1, PF-3)."""
+    group_ids = list(user.groups.values_list("pk", flat=True))
+    flags = User.objects.filter(pk=user.pk).values(
+        by_group=Exists(CaseGroupObjectPermission.objects.filter(group_id__in=group_ids)),
+        by_user=Exists(CaseUserObjectPermission.objects.filter(user_id=user.pk)),
+    )[0]
+    return _GrantKeys(group_ids, flags["by_group"], flags["by_user"])
+
+
+_permission_ids: dict[str, int] = {}
+
+
+@receiver(post_migrate)
+def _forget_permission_ids(**kwargs) -> None:
+    """Permissions are re-created after a migration or a flush: ids may change."""
+    _permission_ids.clear()
+
+
+def _permission_id(codename: str) -> int | None:
+    if not _permission_ids:
+        _permission_ids.update(
+            Permission.objects.filter(content_type__app_label="applications").values_list(
+                "codename", "pk"
+            )
+        )
+    return _permission_ids.get(codename)
+
+
+def _object_grants(user: User, keys: _GrantKeys, *codenames: str) -> Q:
+    """Cases on which the user holds one of `codenames`, directly or through a
+    group."""
+    permission_ids = [_permission_id(codename) for codename in codenames]
+    found = Q(pk__in=[])
+    if keys.by_group:
+        found |= Q(
+            pk__in=CaseGroupObjectPermission.objects.filter(
+                permission_id__in=permission_ids, group_id__in=keys.group_ids
+            ).values("content_object_id")
+        )
+    if keys.by_user:
+        found |= Q(
+            pk__in=CaseUserObjectPermission.objects.filter(
+                permission_id__in=permission_ids, user=user
+            ).values("content_object_id")
+        )
+    return found
+
+
+def cases_visible_to(user: User, keys: _GrantKeys | None = None) -> QuerySet[Case]:
     qs = Case.objects.select_related("organisation", "organisation__county", "cycle")
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.has_perm("applications.view_case"):
         return qs
-    return qs.filter(_object_grants(user, "view_case"))
+    return qs.filter(_object_grants(user, keys or _grant_keys(user), "view_case"))
 
 
 # Stage apps may require something before a user opens a case file (a reviewer
@@ -60,6 +105,7 @@ def case_for_user(user: User, pk: int) -> Case:
     return get_object_or_404(cases_visible_to(user), pk=pk)
 
 
+@functools.cache
 def transitions_of_case() -> list[tuple[str, tuple[str, ...], str | None]]:
     """Every edge as (method name, sources, permission), read from the model."""
     field = Case._meta.get_field("state")
@@ -70,18 +116,77 @@ def transitions_of_case() -> list[tuple[str, tuple[str, ...], str | None]]:
     return [(name, tuple(sources), perm) for name, (sources, perm) in edges.items()]
 
 
-def cases_awaiting(user: User) -> QuerySet[Case]:
-    """The cases on which this user has something to do now: derived from the
-    workflow's edges and the user's rights, so the list and the buttons agree."""
-    awaiting = Q(pk__in=[])
+def _awaiting_terms(user: User) -> tuple[set[str], dict[str, set[str]]]:
+    """The states where the user acts: those where a right held on every case
+    lets them, and per right held on single cases only, its states."""
+    everywhere: set[str] = set()
+    per_case: dict[str, set[str]] = {}
     for _name, sources, permission in transitions_of_case():
         if not permission:
             continue
         if user.has_perm(permission):
-            awaiting |= Q(state__in=sources)
+            everywhere.update(sources)
         else:
-            awaiting |= Q(state__in=sources) & _object_grants(user, permission.split(".", 1)[1])
-    return cases_visible_to(user).filter(awaiting)
+            per_case.setdefault(permission.split(".", 1)[1], set()).update(sources)
+    per_case = {codename: states - everywhere for codename, states in per_case.items()}
+    return everywhere, {codename: states for codename, states in per_case.items() if states}
+
+
+def cases_awaiting(user: User) -> QuerySet[Case]:
+    """The cases on which this user has something to do now: derived from the
+    workflow's edges and the user's rights, so the list and the buttons agree.
+    One `state IN` for the rights held everywhere and one term per right held on
+    single cases (PF-1: a handful of terms, not one per edge)."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    everywhere, per_case = _awaiting_terms(user)
+    keys = _grant_keys(user)
+    awaiting = Q(state__in=sorted(everywhere)) if everywhere else Q(pk__in=[])
+    for codename, states in sorted(per_case.items()):
+        awaiting |= Q(state__in=sorted(states)) & _object_grants(user, keys, codename)
+    return cases_visible_to(user, keys).filter(awaiting)
+
+
+def worklist(user: User, *, per_state: int) -> list[tuple[str, list[Case], bool]]:
+    """The home page's work, by state in workflow order: for each state the
+    `per_state` cases changed longest ago, and whether there are more. The cost
+    does not grow with the number of cases (PF-3): one index walk per state,
+    united in one query, then one query for the rows shown."""
+    from .deadlines import with_entered_at
+    from .workflow import CaseState
+
+    if not user.is_authenticated or not user.is_active:
+        return []
+    everywhere, per_case = _awaiting_terms(user)
+    keys = _grant_keys(user)
+    visible = cases_visible_to(user, keys).order_by("updated_at", "pk")
+    parts = []
+    for state in sorted(everywhere.union(*per_case.values())):
+        if state in everywhere:
+            part = visible.filter(state=state)
+        else:
+            codenames = sorted(c for c, states in per_case.items() if state in states)
+            part = visible.filter(_object_grants(user, keys, *codenames), state=state)
+        parts.append(part.values_list("pk", "state")[: per_state + 1])
+    if not parts:
+        return []
+    picked: dict[str, list[int]] = {}
+    for pk, state in parts[0].union(*parts[1:], all=True):
+        picked.setdefault(state, []).append(pk)
+    shown = [pk for pks in picked.values() for pk in pks[:per_state]]
+    rows = {
+        case.pk: case
+        for case in with_entered_at(
+            Case.objects.filter(pk__in=shown).select_related(
+                "organisation", "organisation__county", "cycle"
+            )
+        )
+    }
+    return [
+        (state, [rows[pk] for pk in picked[state][:per_state]], len(picked[state]) > per_state)
+        for state in CaseState.values
+        if state in picked
+    ]
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["cycle", "state"]),
             # The case lists' order (PF-1): walked backwards, stopped after a page.
             models.Index(fields=["updated_at", "id"], name="case_updated_order"),
+            # The home page's worklist: the longest-waiting cases of one state.
+            models.Index(fields=["state", "updated_at", "id"], name="case_state_updated"),
         ]
         permissions = [
             ("submit_case", _("提交或撤回本组织的申报")),
@@ -99,6 +101,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.cycle}"
+
+    def get_state_display(self) -> str:
+        """The state's label, looked up directly (PF-1): Django's generic
+        `get_FOO_display` hashes every lazy label of the choices on each call."""
+        return S(self.state).label
 
     @property
     def stage(self) -> str:

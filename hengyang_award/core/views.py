@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import selectors as case_selectors
-from applications.deadlines import deadlines_for, with_entered_at
+from applications.deadlines import deadlines_for
 from applications.workflow import CaseState
 
 from . import selectors, services
@@ -27,22 +25,23 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "core/index.html", {"cycles": selectors.cycles_public()[:5]})
 
 
+# The home page lists, per state, the cases waiting longest; the rest are a link
+# away (the case list filtered by state).
+HOME_ROWS_PER_STATE = 10
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    awaiting = list(
-        with_entered_at(case_selectors.cases_awaiting(user)).order_by("state", "-updated_at")[:200]
+    groups = case_selectors.worklist(user, per_state=HOME_ROWS_PER_STATE)
+    due = deadlines_for(
+        [case for _state, cases, _more in groups for case in cases], today=timezone.localdate()
     )
-    order = {value: i for i, value in enumerate(CaseState.values)}
-    awaiting.sort(key=lambda c: order[c.state])
-    due = deadlines_for(awaiting, today=timezone.localdate())
-    for case in awaiting:
-        case.deadline = due.get(case.pk)
-    groups = [
-        (CaseState(state).label, list(cases))
-        for state, cases in groupby(awaiting, key=lambda c: c.state)
-    ]
+    for _state, cases, _more in groups:
+        for case in cases:
+            case.deadline = due.get(case.pk)
+    groups = [(state, CaseState(state).label, cases, more) for state, cases, more in groups]
     own_cases = []
     if user.organisation_id:
         own_cases = list(

@@ -315,9 +315,31 @@ def test_home_county_official_query_count_same_for_one_and_many_cases(client, cy
         submitted_case_in(cycle, "430408")
     many_count, many_response = home_queries(client)
 
-    assert [len(cases) for _label, cases in one_response.context["groups"]] == [1]
-    assert [len(cases) for _label, cases in many_response.context["groups"]] == [10]
+    assert [len(cases) for _s, _l, cases, _more in one_response.context["groups"]] == [1]
+    assert [len(cases) for _s, _l, cases, _more in many_response.context["groups"]] == [10]
     assert many_count == one_count
+
+
+def test_home_lists_longest_waiting_cases_per_state_and_links_to_the_rest(client, cycle):
+    from hengyang_award.core.views import HOME_ROWS_PER_STATE
+
+    official = make_user(Role.COUNTY_OFFICIAL, county=County.objects.get(code="430408"))
+    cases = [submitted_case_in(cycle, "430408") for _ in range(HOME_ROWS_PER_STATE + 2)]
+    client.force_login(official)
+
+    response = client.get(reverse("core:home"))
+
+    [(state, _label, shown, more)] = response.context["groups"]
+    assert state == "submitted"
+    assert more is True
+    # Oldest first: the last two submitted are the ones left for the list.
+    assert [c.pk for c in shown] == [c.pk for c in cases[:HOME_ROWS_PER_STATE]]
+    assert all(c.deadline is not None for c in shown)
+    assertInHTML(
+        f'<a href="{reverse("applications:case_list")}?state=submitted">'
+        f"以上为等待最久的 {HOME_ROWS_PER_STATE} 件，查看该状态的全部案卷</a>",
+        response.content.decode(),
+    )
 
 
 def test_cycle_list_query_count_same_for_one_and_many_cycles(client, office):
