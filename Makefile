@@ -11,7 +11,11 @@ PGPORT ?= 5432
 REDIS_HOST ?= 127.0.0.1
 REDIS_PORT ?= 6379
 
-.PHONY: bench-pdf run run-deps test venv system-deps services-check messages lint e2e
+# Bytecode is cached: every test worker and command would otherwise compile the
+# project's modules again.
+unexport PYTHONDONTWRITEBYTECODE
+
+.PHONY: bench bench-pdf run run-deps test venv system-deps services-check messages lint e2e
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -61,3 +65,9 @@ lint: venv
 
 bench-pdf: venv
 	$(BIN)/python bench/pdf_bench.py
+
+# Pages under load (PF-1…PF-4): gunicorn + wrk, 100 and 10,000 seeded cases.
+bench: venv messages
+	@command -v wrk >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/pages_bench.py

@@ -1,14 +1,15 @@
 """Page benchmark (QUALITY.md PF-1…PF-4). Prints, in one run:
 
 - for a database of 100 cases and one of N (default 10,000) cases, both seeded by
-  `seed_bulk`: gunicorn on 127.0.0.1, 8 keep-alive connections, each page measured
-  in interleaved rounds against a minimal view (/ping/): requests per second as a
-  ratio to the minimal view (median over rounds), p50 and p95 latency;
+  `seed_bulk`: gunicorn on 127.0.0.1, wrk with 8 keep-alive connections, each page
+  measured in interleaved rounds against a minimal view (/ping/): requests per
+  second as a ratio to the minimal view, p50 and p95 latency (medians over rounds);
 - p95 with N cases as a ratio to p95 with 100 cases;
 - queries per page with 1, 3 and 50 rows (Django test client, same settings).
 
-Needs PostgreSQL (127.0.0.1:5432) and Redis. Run: .venv/bin/python bench/pages_bench.py
-[--cases 10000] [--seconds 3] [--rounds 3]. It creates and drops its own databases.
+Needs PostgreSQL (127.0.0.1:5432), Redis and wrk (`make bench` installs it). Run:
+.venv/bin/python bench/pages_bench.py [--cases 10000] [--seconds 3] [--rounds 3].
+It creates and drops its own databases.
 """
 
 import argparse
@@ -17,7 +18,6 @@ import os
 import re
 import statistics
 import subprocess
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -105,40 +105,32 @@ def login(username: str) -> str:
     return f"csrftoken={cookie}; sessionid={sessionid.group(1)}"
 
 
-def load(path: str, cookies: str, seconds: float) -> tuple[float, list[float]]:
-    """8 connections for `seconds`: requests per second and every latency."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    stop = time.perf_counter() + seconds
-    errors = []
-
-    def worker() -> None:
-        session = Session(cookies)
-        mine = []
-        while time.perf_counter() < stop:
-            started = time.perf_counter()
-            status, _body = session.get(path)
-            mine.append(time.perf_counter() - started)
-            if status != 200:
-                errors.append(status)
-                break
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise SystemExit(f"{path}: HTTP {errors[0]}")
-    return len(latencies) / (time.perf_counter() - began), latencies
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %d %f %f %f %d\\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1e3, latency:percentile(95) / 1e3,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+def load(path: str, cookies: str, seconds: float) -> tuple[float, float, float]:
+    """wrk, 8 connections on 2 threads for `seconds`: requests per second, p50
+    and p95 in milliseconds. Any non-2xx answer or socket error stops the run."""
+    script = ROOT / "var" / "bench-wrk.lua"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(WRK_SCRIPT)
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script)]
+    if cookies:
+        command += ["-H", f"Cookie: {cookies}"]
+    output = subprocess.run(
+        [*command, f"http://{HOST}:{PORT}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    line = next(row for row in output.splitlines() if row.startswith("WRK "))
+    requests, duration, p50, p95, errors = line.split()[1:]
+    if int(errors) or "Non-2xx" in output:
+        raise SystemExit(f"{path}: errors under load\n{output}")
+    return int(requests) / float(duration), float(p50), float(p95)
 
 
 def measure(database: str, pages: dict, *, seconds: float, rounds: int) -> dict:
@@ -168,14 +160,15 @@ def measure(database: str, pages: dict, *, seconds: float, rounds: int) -> dict:
             except OSError:
                 time.sleep(0.1)
         cookies = {"office": login("bench-office"), "reviewer": login("bench-reviewer"), "": ""}
-        results = {name: {"rps": [], "lat": []} for name in pages}
+        results = {name: {"rps": [], "p50": [], "p95": []} for name in pages}
         for path, who in pages.values():
-            load(path, cookies[who], 0.5)  # warm-up (caches, connections)
+            load(path, cookies[who], 1)  # warm-up (caches, connections)
         for _ in range(rounds):
             for name, (path, who) in pages.items():
-                rps, latencies = load(path, cookies[who], seconds)
+                rps, p50, p95 = load(path, cookies[who], seconds)
                 results[name]["rps"].append(rps)
-                results[name]["lat"].extend(latencies)
+                results[name]["p50"].append(p50)
+                results[name]["p95"].append(p95)
         return results
     finally:
         server.terminate()
@@ -256,9 +249,9 @@ def main() -> None:
     print(f"\n{'page':32} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p95 vs 100':>10}")
     for name in pages:
         rps = statistics.median(large[name]["rps"])
-        p50 = percentile(large[name]["lat"], 0.50) * 1000
-        p95 = percentile(large[name]["lat"], 0.95) * 1000
-        p95_small = percentile(small[name]["lat"], 0.95) * 1000
+        p50 = statistics.median(large[name]["p50"])
+        p95 = statistics.median(large[name]["p95"])
+        p95_small = statistics.median(small[name]["p95"])
         print(
             f"{name:32} {rps:8.0f} {rps / base:6.2f} {p50:7.1f} {p95:7.1f} {p95 / p95_small:10.2f}"
         )

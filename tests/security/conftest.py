@@ -1,5 +1,6 @@
 import pytest
-from django.db import transaction
+
+from tests.shared import module_transaction
 
 
 @pytest.fixture(scope="module")
@@ -9,11 +10,5 @@ def access(django_db_setup, django_db_blocker):
     a savepoint inside it), so nothing leaks into other modules' tests."""
     from tests.factories.access import access_world
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield access_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with module_transaction(django_db_blocker):
+        yield access_world()

@@ -14,13 +14,22 @@ from tests.factories.supervision_after import (
     revocation_decided,
     revocation_opened,
 )
+from tests.shared import shared_world, world_for
 
 pytestmark = pytest.mark.django_db
 
 
+shared = shared_world(announced_award)
+
+
 @pytest.fixture
-def award(world):
-    return announced_award(world)
+def world(request, shared, db):
+    return world_for(request, shared, "award")
+
+
+@pytest.fixture
+def award(shared, db):
+    return shared.fresh_thing()
 
 
 @pytest.mark.parametrize(

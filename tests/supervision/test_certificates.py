@@ -17,15 +17,28 @@ from supervision.services import certificate_render
 from supervision.services.certificates import certificate_verify_url
 from tests.factories import World
 from tests.factories.awards import announce, drive_to
+from tests.shared import shared_world, world_for
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def certificate(world) -> Certificate:
+def _certificate(world) -> Certificate:
     drive_to(world, "awarded")
     award = announce(world.cycle, office=world.office).awards.get()
     return award.certificate
+
+
+shared = shared_world(_certificate)
+
+
+@pytest.fixture
+def world(request, shared, db):
+    return world_for(request, shared, "certificate")
+
+
+@pytest.fixture
+def certificate(shared, db) -> Certificate:
+    return shared.fresh_thing()
 
 
 def _text(content: bytes) -> str:

@@ -1,0 +1,73 @@
+"""Objects built once per test module and shared by its tests (PF-7: a title
+driven through the whole workflow costs some two thousand queries; tests that
+only start from it need not each pay for it).
+
+The module's objects are created inside a transaction that is rolled back when
+the module ends; each test runs in a savepoint inside it (pytest-django's own
+per-test transaction), so what a test writes is gone before the next one and
+nothing leaks into other modules. Each test gets freshly read copies of the
+objects, so changes a test makes to Python instances do not leak either."""
+
+import copy
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import models, transaction
+
+from tests.factories import World
+
+
+@contextmanager
+def module_transaction(django_db_blocker):
+    """Database access for a module-scoped fixture, rolled back at its end."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def reread(obj: models.Model) -> models.Model:
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+@dataclass
+class Shared:
+    world: World
+    thing: Any
+
+    def fresh_world(self) -> World:
+        world = copy.copy(self.world)
+        for name, value in vars(self.world).items():
+            if isinstance(value, models.Model):
+                setattr(world, name, reread(value))
+        return world
+
+    def fresh_thing(self) -> Any:
+        return reread(self.thing) if isinstance(self.thing, models.Model) else self.thing
+
+
+def world_for(request, shared: Shared, thing: str) -> World:
+    """The module's shared world for a test that also takes the shared `thing`
+    fixture; a new, empty world for a test that starts without one."""
+    if thing in request.fixturenames:
+        return shared.fresh_world()
+    return World()
+
+
+def shared_world(build: Callable[[World], Any]):
+    """A module-scoped fixture: a `World` and `build(world)`, made once."""
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker) -> Shared:
+        with module_transaction(django_db_blocker):
+            world = World()
+            yield Shared(world, build(world))
+
+    return fixture
