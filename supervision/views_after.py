@@ -402,8 +402,10 @@ def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _revocation_page(request, sel.revocation_for_user(request.user, pk))
 
 
-def _revocation_post(request, pk, form_class, form_key, call, success):
+def _revocation_post(request, pk, form_class, form_key, call, success, *, gate=None):
     revocation = sel.revocation_for_user(request.user, pk)
+    if gate is not None:
+        gate(revocation)
     form = form_class(request.POST, request.FILES or None)
     if form.is_valid():
         try:
@@ -430,7 +432,15 @@ def revocation_statement(request: HttpRequest, pk: int) -> HttpResponse:
             r.pk, by=request.user, statement=d["statement"], evidence=uploads(d["evidence"])
         ),
         _("陈述申辩意见已提交。"),
+        gate=lambda r: _winner_only(
+            request, r.award, _("只有获奖组织的用户可以提交陈述申辩意见。")
+        ),
     )
+
+
+def _winner_only(request: HttpRequest, award, message: str) -> None:
+    if not is_winner_user(request.user, award):
+        raise PermissionDenied(message)
 
 
 @login_required

@@ -2,8 +2,8 @@
 in each state where the pages of a stage make sense, each case of its own
 organisation (county 430408) with its own applicant and county official, plus the
 objects the stage apps hang on them (assignments, meetings, notices, objections,
-complaints, awards, sharing entries, bans …), all built through the real
-services once per test module.
+complaints, awards, sharing entries, the award's after-award items, bans …), all
+built through the real services once per test module.
 
 Each role has an "own" user — related to the objects (the case's applicant, the
 county's official, a reviewer assigned to the case, a member and the director of
@@ -16,6 +16,9 @@ an object is the same question as an own user asking for a foreign object."""
 import datetime
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
 
 from applications.models import Attachment, Case, CaseDocument
 from applications.services.cases import case_document_render
@@ -26,14 +29,21 @@ from hengyang_award.notifications.services import notify
 from publicity.models import Notice
 from review.models import Assignment, AssignmentDraw, ConflictFlag, Reviewer
 from review.services.pool.profiles import reviewer_create
-from supervision.models import Award
-from supervision.services import ban_record
+from supervision.models import Award, FundPurpose, MisuseReport, RecoveryTask
+from supervision.services import (
+    ban_record,
+    fund_report_submit,
+    inspection_plan,
+    inspection_record,
+    misuse_record,
+)
 from supervision.services.certificates import certificate_render
 
 from . import PATH_TO, World, complete_application, make_cycle, tiny_pdf
 from .awards import announce
 from .committee import committee_of
 from .publicity import lodge
+from .supervision_after import PRIZE, paid, revocation_opened
 
 ROLES = (
     "anonymous",
@@ -167,6 +177,64 @@ class AccessWorld:
         }[role]
 
 
+def _after_award(aw: AccessWorld, world: World, award: Award) -> None:
+    """The after-award items of the awarded case's title, through the services:
+    the prize paid, a fund report submitted with an evidence file, an inspection
+    planned and one recorded with a follow-up, a misuse report, and an open
+    revocation procedure (statement period running) with a recovery task."""
+    today = timezone.localdate()
+    office = world.office
+    aw.objects["prize_payment"] = paid(world, award)
+    report = fund_report_submit(
+        award.pk,
+        by=world.applicant,
+        period_start=aw.objects["prize_payment"].paid_on,
+        period_end=today,
+        total=Decimal("1000.00"),
+        lines=[{"purpose": FundPurpose.TRAINING, "amount": "1000.00", "description": "质量培训"}],
+        summary="访问矩阵测试：奖金用于人才培训。",
+        evidence=[(io.BytesIO(tiny_pdf("fund report")), "培训发票.pdf")],
+    )
+    aw.objects["fund_report"] = report
+    aw.objects["after_file"] = report.files.order_by("pk").first()
+    aw.objects["inspection:planned"] = inspection_plan(
+        award.pk,
+        by=office,
+        planned_on=today + datetime.timedelta(days=30),
+        inspectors="评审办甲、评审办乙",
+        scope="质量管理体系运行情况",
+    )
+    recorded = inspection_plan(
+        award.pk, by=office, planned_on=today, inspectors="评审办甲", scope="奖金使用情况"
+    )
+    aw.objects["inspection:recorded"] = inspection_record(
+        recorded.pk,
+        by=office,
+        held_on=today,
+        findings="台账基本完整。",
+        follow_up="补充培训签到记录。",
+        follow_up_due=today + datetime.timedelta(days=30),
+    )
+    aw.objects["misuse_report"] = misuse_record(
+        award.pk,
+        by=office,
+        kind=MisuseReport.Kind.NO_YEAR,
+        observed_on=today,
+        description="宣传册引用称号未注明获奖年度。",
+        action_taken="已口头提醒。",
+    )
+    revocation = revocation_opened(world, award)
+    aw.objects["revocation"] = revocation
+    # The services create recovery tasks only when the city revokes the title,
+    # which would end the award the other rows need: the task is put on the open
+    # procedure directly (its page only needs the task to exist).
+    aw.objects["recovery_task"] = RecoveryTask.objects.create(
+        revocation=revocation,
+        kind=RecoveryTask.Kind.CERTIFICATE,
+        due_on=today + datetime.timedelta(days=30),
+    )
+
+
 def access_world() -> AccessWorld:
     main = World()
     aw = AccessWorld(main=main)
@@ -176,6 +244,9 @@ def access_world() -> AccessWorld:
         aw.worlds[state] = world
         aw.cases[state] = _drive(world, state)
         if state == "awarded":
+            # A prize, so that the winner's prize can be paid and its use reported.
+            main.cycle.prize_amount = PRIZE
+            main.cycle.save(update_fields=["prize_amount"])
             announce(main.cycle, office=main.office)
     complete_application(aw.cases["draft"], by=aw.worlds["draft"].applicant)
 
@@ -271,6 +342,7 @@ def access_world() -> AccessWorld:
         dedupe_key="access-matrix",
     )[0]
     certificate_render(award.certificate.pk)
+    _after_award(aw, award_world, award)
 
     # Foreign users: same roles, no relation to the objects above.
     other_cycle = make_cycle(office=office, opened=False)
