@@ -62,6 +62,14 @@ RULES = (
     ),
 )
 RULE_BY_STATE = {r.state: r for r in RULES}
+# The columns a deadline reads, for lists that load only what they show.
+DEADLINE_COLUMNS = (
+    "cycle__number",
+    "cycle__review_working_days",
+    "cycle__recommendation_working_days",
+    "cycle__screening_working_days",
+    "cycle__approval_working_days",
+)
 ONE_DAY = datetime.timedelta(days=1)
 
 

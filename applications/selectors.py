@@ -152,7 +152,7 @@ def worklist(user: User, *, per_state: int) -> list[tuple[str, list[Case], bool]
     `per_state` cases changed longest ago, and whether there are more. The cost
     does not grow with the number of cases (PF-3): one index walk per state,
     united in one query, then one query for the rows shown."""
-    from .deadlines import with_entered_at
+    from .deadlines import DEADLINE_COLUMNS, with_entered_at
     from .workflow import CaseState
 
     if not user.is_authenticated or not user.is_active:
@@ -177,9 +177,9 @@ def worklist(user: User, *, per_state: int) -> list[tuple[str, list[Case], bool]
     rows = {
         case.pk: case
         for case in with_entered_at(
-            Case.objects.filter(pk__in=shown).select_related(
-                "organisation", "organisation__county", "cycle"
-            )
+            Case.objects.filter(pk__in=shown)
+            .select_related("organisation", "organisation__county", "cycle")
+            .only("state", "organisation__name", "organisation__county__name", *DEADLINE_COLUMNS)
         )
     }
     return [

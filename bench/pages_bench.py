@@ -120,7 +120,8 @@ def load(path: str, cookies: str, seconds: float) -> tuple[float, float, float]:
     script = ROOT / "var" / "bench-wrk.lua"
     script.parent.mkdir(exist_ok=True)
     script.write_text(WRK_SCRIPT)
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script)]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "30s"]
+    command += ["-s", str(script)]
     if cookies:
         command += ["-H", f"Cookie: {cookies}"]
     output = subprocess.run(

@@ -58,6 +58,15 @@ def _detail_context(
     }
 
 
+LIST_COLUMNS = (
+    "state",
+    "updated_at",
+    "organisation__name",
+    "organisation__county__name",
+    "cycle__number",
+)
+
+
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -65,6 +74,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in CaseState.values:
         cases = cases.filter(state=state)
+    # Only what the rows show (PF-1): a cycle carries dozens of rule parameters.
+    cases = cases.only(*LIST_COLUMNS)
     page = page_without_count(cases, per_page=50, number=request.GET.get("page"))
     return render(
         request,
