@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from committee import services
 from committee.models import BallotCast, Declaration, Vote
-from tests.factories import PASSWORD, World
+from tests.e2e.helpers import login
+from tests.factories import World
 from tests.factories.committee import (
     committee_of,
     declare_none,
@@ -18,32 +19,6 @@ from tests.factories.committee import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def role_page(browser):
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(locale="zh-CN")
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/home/")
 
 
 def test_member_declares_and_votes_office_closes_and_tally_shows(role_page, live_server, shoot):
@@ -60,7 +35,7 @@ def test_member_declares_and_votes_office_closes_and_tally_shows(role_page, live
 
     # --- 1. The member declares no conflict with the candidate --------------------
     page = role_page()
-    _login(page, live_server, me.user.username)
+    login(page, live_server, me.user.username)
     page.goto(live_server.url + reverse("committee:candidates"))
     row = page.locator(f"[data-candidates] tr[data-case='{case.pk}']")
     expect(row).to_contain_text(case.organisation.name)
@@ -89,8 +64,7 @@ def test_member_declares_and_votes_office_closes_and_tally_shows(role_page, live
 
     # --- 3. The office closes the ballot; the tally shows ---------------------------
     office = role_page()
-    office.on("dialog", lambda dialog: dialog.accept())
-    _login(office, live_server, world.office.username)
+    login(office, live_server, world.office.username)
     office.goto(live_server.url + reverse("committee:meeting", args=[meeting.pk]))
     expect(office.locator("[data-tally]")).to_contain_text("投票结束后显示")
     office.click("[data-close-round]")

@@ -7,20 +7,18 @@ import pytest
 from playwright.sync_api import expect
 
 from review.models_complaints import Complaint
-from tests.factories import PASSWORD, PATH_TO, World, tiny_pdf
+from tests.e2e.helpers import login
+from tests.factories import PATH_TO, World, tiny_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-TIMEOUT_MS = 15_000
 FACTS = "现场评审期间，该评审员接受申报单位宴请，并暗示可以提高评分。"
 
 
-def test_public_files_complaint_looks_it_up_office_sees_it(browser, live_server, shoot):
+def test_public_files_complaint_looks_it_up_office_sees_it(role_page, live_server, shoot):
     world = World()
     case = world.drive(world.new_case(), PATH_TO["accepted"])
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = role_page(viewport={"width": 390, "height": 844})
 
     page.goto(f"{live_server.url}/public/complaints/new/")
     expect(page.locator("h1")).to_contain_text("投诉举报")
@@ -57,18 +55,11 @@ def test_public_files_complaint_looks_it_up_office_sees_it(browser, live_server,
     expect(page.locator("[data-complaint-status=received]")).to_contain_text("已受理")
     expect(page.locator("main")).not_to_contain_text("吴实名")
     shoot(page, "complaint-03-lookup")
-    context.close()
 
     complaint = Complaint.objects.get()
     assert complaint.files.count() == 1
-    office = browser.new_context(locale="zh-CN")
-    office.set_default_timeout(TIMEOUT_MS)
-    desk = office.new_page()
-    desk.goto(f"{live_server.url}/accounts/login/")
-    desk.fill("#id_username", world.office.username)
-    desk.fill("#id_password", PASSWORD)
-    desk.click("main button[type=submit]")
-    desk.wait_for_url("**/home/")
+    desk = role_page()
+    login(desk, live_server, world.office.username)
     desk.goto(f"{live_server.url}/review/complaints/")
     row = desk.locator(f"[data-complaint='{complaint.pk}']")
     expect(row).to_contain_text(receipt)
@@ -78,4 +69,3 @@ def test_public_files_complaint_looks_it_up_office_sees_it(browser, live_server,
     expect(desk.locator("[data-complainant]")).to_contain_text("13600007777")
     expect(desk.locator("main")).to_contain_text(FACTS)
     shoot(desk, "complaint-04-office")
-    office.close()

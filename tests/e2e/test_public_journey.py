@@ -12,18 +12,14 @@ from tests.factories.publicity import in_period, proposed_case, publish_notice, 
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-TIMEOUT_MS = 15_000
 
-
-def test_public_reads_notice_objects_and_looks_up(browser, live_server, shoot, time_machine):
+def test_public_reads_notice_objects_and_looks_up(role_page, live_server, shoot, time_machine):
     cache.clear()
     world = World()
     case = proposed_case(world)
     notice = publish_notice(world)
     time_machine.move_to(in_period(notice), tick=True)
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = role_page(viewport={"width": 390, "height": 844})
 
     page.goto(f"{live_server.url}/public/")
     expect(page.locator("h1").first).to_contain_text("衡阳市市长质量奖")
@@ -69,4 +65,3 @@ def test_public_reads_notice_objects_and_looks_up(browser, live_server, shoot, t
     objection = Objection.objects.get()
     assert objection.objector_name == "孙实名"
     assert objection.files.count() == 1
-    context.close()

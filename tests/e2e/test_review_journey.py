@@ -15,11 +15,11 @@ from playwright.sync_api import expect
 from hengyang_award.core.models import ScoringItem
 from review.models import Assignment, Consensus, ConsensusEntry, Scorebook, ScoreEntry
 from review.scoring import median, nearest_step
+from tests.e2e.helpers import login
 from tests.factories import PASSWORD, PATH_TO, World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-TIMEOUT_MS = 15_000
 DOCUMENT = Assignment.Stage.DOCUMENT
 # The item every reviewer scores far apart (30, 45, 60, 75, 90 …), and a few
 # more that spread a little (50, 55, 60 …); all others get 60 %.
@@ -29,34 +29,6 @@ SPREAD_INDEXES = (1, 2, 3)
 # the margin, so a reason is required.
 DIVERGENT_CONSENSUS = 85
 REASON = "现场证据显示该评分项的方法已在全部部门展开，组内讨论后一致同意上调。"
-
-
-@pytest.fixture
-def role_page(browser):
-    """A page in a browser context of its own (one per reviewer), closed afterwards."""
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(locale="zh-CN")
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        # The submit buttons ask for confirmation (submitting locks the form).
-        page.on("dialog", lambda dialog: dialog.accept())
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/home/")
 
 
 def _key(code: str) -> str:
@@ -191,7 +163,7 @@ def test_reviewers_score_and_leader_forms_consensus(role_page, live_server, shoo
     def page_of(assignment):
         if assignment.pk not in pages:
             page = role_page()
-            _login(page, live_server, assignment.reviewer.user.username)
+            login(page, live_server, assignment.reviewer.user.username)
             pages[assignment.pk] = page
         return pages[assignment.pk]
 

@@ -10,22 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.models import Award
-from tests.factories import PASSWORD, World
+from tests.e2e.helpers import login
+from tests.factories import World
 from tests.factories.supervision_after import announced_award, paid, revocation_decided
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/home/")
-
-
 def test_office_revokes_title_public_sees_notice_and_revoked_certificate(
-    browser, live_server, shoot
+    role_page, live_server, shoot
 ):
     world = World()
     award = announced_award(world)
@@ -33,8 +26,8 @@ def test_office_revokes_title_public_sees_notice_and_revoked_certificate(
     revocation = revocation_decided(world, award)
     today = timezone.localdate()
 
-    office = browser.new_context(locale="zh-CN").new_page()
-    _login(office, live_server, world.office.username)
+    office = role_page()
+    login(office, live_server, world.office.username)
     office.goto(live_server.url + reverse("supervision:revocation_detail", args=[revocation.pk]))
     office.check("input[name=decision][value=revoke]")
     office.fill("#id_number", "衡政发〔2026〕77号")
@@ -49,7 +42,7 @@ def test_office_revokes_title_public_sees_notice_and_revoked_certificate(
     office.wait_for_selector("tr[data-task=certificate][data-done=yes]")
     shoot(office, "revocation-02-recovery")
 
-    public = browser.new_context(locale="zh-CN").new_page()
+    public = role_page()
     public.goto(f"{live_server.url}/public/notices/")
     public.click(f"text={world.org.name}")
     assert "撤销" in public.inner_text("main")

@@ -9,34 +9,26 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from publicity.models import VisitRegistration
-from tests.factories import PASSWORD, World, tiny_pdf
+from tests.e2e.helpers import login
+from tests.factories import World, tiny_pdf
 from tests.factories.sharing import winner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-TIMEOUT_MS = 15_000
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/home/")
 
 
 def _local(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_winner_shares_other_organisation_registers_public_sees_entry(browser, live_server, shoot):
+def test_winner_shares_other_organisation_registers_public_sees_entry(
+    role_page, live_server, shoot
+):
     world = World()
     winner(world)
     starts = timezone.now() + datetime.timedelta(days=14)
 
-    host = browser.new_context(locale="zh-CN").new_page()
-    host.set_default_timeout(TIMEOUT_MS)
-    _login(host, live_server, world.applicant.username)
+    host = role_page()
+    login(host, live_server, world.applicant.username)
     host.goto(f"{live_server.url}/publicity/sharing/")
     host.click("main a:has-text('新建经验分享')")
     host.fill("#id_title", "质量改进小组十年经验")
@@ -67,9 +59,8 @@ def test_winner_shares_other_organisation_registers_public_sees_entry(browser, l
     expect(host.locator("[data-seats]")).to_contain_text("共 10 人")
     shoot(host, "sharing-02-session")
 
-    guest = browser.new_context(locale="zh-CN").new_page()
-    guest.set_default_timeout(TIMEOUT_MS)
-    _login(guest, live_server, world.other_applicant.username)
+    guest = role_page()
+    login(guest, live_server, world.other_applicant.username)
     guest.goto(f"{live_server.url}/public/sharing/")
     guest.click("[data-public-sessions] a:has-text('登录后报名')")
     guest.fill("#id_attendees", "12")
@@ -85,9 +76,7 @@ def test_winner_shares_other_organisation_registers_public_sees_entry(browser, l
     host.reload()
     expect(host.locator("[data-registrations]")).to_contain_text(world.other_org.name)
 
-    public = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    page = public.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+    page = role_page(viewport={"width": 390, "height": 844})
     page.goto(f"{live_server.url}/public/")
     page.click("nav a:has-text('经验分享')")
     expect(page.locator("[data-public-entries]")).to_contain_text("质量改进小组十年经验")
