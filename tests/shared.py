@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from django.db import models, transaction
 
-from tests.factories import World
+from applications.models import Case
+from tests.factories import PATH_TO, World
 
 
 @contextmanager
@@ -71,3 +72,36 @@ def shared_world(build: Callable[[World], Any]):
             yield Shared(world, build(world))
 
     return fixture
+
+
+def prepared_world(state: str):
+    """A module-scoped fixture: a `World` whose organisation already has a case
+    driven to `state`, handed to the first helper of each test that asks for a
+    case in that state (`take_prepared`)."""
+
+    def build(world: World) -> tuple[str, int]:
+        return state, world.drive(world.new_case(), PATH_TO[state]).pk
+
+    return shared_world(build)
+
+
+def world_with_prepared_case():
+    """The module's `world` fixture to pair with `prepared_world`: each test gets
+    fresh copies and the prepared case once (`take_prepared`)."""
+
+    @pytest.fixture
+    def world(shared, db) -> World:
+        fresh = shared.fresh_world()
+        fresh.prepared = dict([shared.thing])
+        return fresh
+
+    return world
+
+
+def take_prepared(world: World, state: str) -> Case | None:
+    """The world's prepared case in `state`, once per test; None when there is
+    none (a new world, or the test asks for a second case)."""
+    prepared = getattr(world, "prepared", None)
+    if prepared and state in prepared:
+        return Case.objects.get(pk=prepared.pop(state))
+    return None

@@ -17,6 +17,7 @@ from review.services import onsite as services
 from review.services.assignment import assignment_declare
 from review.services.pool import reviewer_create
 from tests.factories import PATH_TO, World
+from tests.shared import take_prepared
 
 _seq = itertools.count(1)
 EVIDENCE = "现场查看检验记录和顾客满意度调查原始数据，与申报材料一致。"
@@ -34,7 +35,9 @@ def make_reviewer(office: User, name: str = "") -> Reviewer:
 
 
 def onsite_case(world: World) -> Case:
-    return world.drive(world.new_case(), PATH_TO["onsite_review"])
+    return take_prepared(world, "onsite_review") or world.drive(
+        world.new_case(), PATH_TO["onsite_review"]
+    )
 
 
 @dataclass

@@ -12,6 +12,7 @@ from hengyang_award.core.roles import Role
 from review.models import Assignment, Reviewer
 from review.services import scoring as services
 from tests.factories import PATH_TO, World, make_user
+from tests.shared import take_prepared
 
 DOCUMENT = Assignment.Stage.DOCUMENT
 
@@ -40,7 +41,9 @@ def document_review_case(
 ) -> tuple[Case, list[Assignment]]:
     """A case in document review whose active group is exactly `names` (the first
     leads). Any group another area's preparer made is ended first."""
-    case = world.drive(world.new_case(), PATH_TO["document_review"])
+    case = take_prepared(world, "document_review") or world.drive(
+        world.new_case(), PATH_TO["document_review"]
+    )
     Assignment.objects.filter(case=case, stage=DOCUMENT, status=Assignment.Status.ACTIVE).update(
         status=Assignment.Status.REPLACED, ended_at=timezone.now()
     )

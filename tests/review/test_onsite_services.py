@@ -27,8 +27,12 @@ from tests.review.onsite_support import (
     score_all,
     sent_report,
 )
+from tests.shared import prepared_world, world_with_prepared_case
 
 pytestmark = pytest.mark.django_db
+
+shared = prepared_world("onsite_review")
+world = world_with_prepared_case()
 
 Confirmation = OnsiteReport.Confirmation
 

@@ -22,8 +22,12 @@ from tests.review.onsite_support import (
     ready_report,
     sent_report,
 )
+from tests.shared import prepared_world, world_with_prepared_case
 
 pytestmark = pytest.mark.django_db
+
+shared = prepared_world("onsite_review")
+world = world_with_prepared_case()
 
 SECRET_COMMENT = "评审员甲作风严谨，但曾迟到半小时"
 

@@ -18,8 +18,12 @@ from tests.review.scoring_support import (
     entries,
     score,
 )
+from tests.shared import prepared_world, world_with_prepared_case
 
 pytestmark = pytest.mark.django_db
+
+shared = prepared_world("document_review")
+world = world_with_prepared_case()
 
 
 def _codes_of(exc) -> list[str]:

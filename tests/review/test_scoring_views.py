@@ -18,8 +18,12 @@ from tests.review.scoring_support import (
     make_reviewer,
     score,
 )
+from tests.shared import prepared_world, world_with_prepared_case
 
 pytestmark = pytest.mark.django_db
+
+shared = prepared_world("document_review")
+world = world_with_prepared_case()
 
 
 def _scorebook_url(case):
@@ -244,6 +248,13 @@ def _ranking_queries(client, cycle) -> int:
     return len(queries)
 
 
+@pytest.fixture
+def empty_cycle_world(db) -> World:
+    """A world whose cycle has no case yet: the ranking and the shortlist take
+    every case of the cycle, the module's prepared one included."""
+    return World()
+
+
 def _scored_case(world, percent=60):
     case, group = another_case(world, ("周组长",))
     score(group[0], percent)
@@ -263,7 +274,8 @@ def test_ranking_query_count_constant_for_one_and_eight_cases(client, world):
     assert one == eight
 
 
-def test_ranking_orders_by_total_and_proposes_within_cycle_rules(client, world):
+def test_ranking_orders_by_total_and_proposes_within_cycle_rules(client, empty_cycle_world):
+    world = empty_cycle_world
     world.cycle.onsite_shortlist_max = 1
     world.cycle.save(update_fields=["onsite_shortlist_max"])
     low = _scored_case(world, 55)
@@ -290,7 +302,8 @@ def test_ranking_non_office_403(client, world):
     assert response.status_code == 403
 
 
-def test_shortlist_post_applies_and_redirects(client, world):
+def test_shortlist_post_applies_and_redirects(client, empty_cycle_world):
+    world = empty_cycle_world
     high = _scored_case(world, 70)
     low = _scored_case(world, 40)
     client.force_login(world.office)
@@ -307,7 +320,8 @@ def test_shortlist_post_applies_and_redirects(client, world):
     }
 
 
-def test_shortlist_post_without_note_shows_error(client, world):
+def test_shortlist_post_without_note_shows_error(client, empty_cycle_world):
+    world = empty_cycle_world
     high = _scored_case(world, 70)
     _scored_case(world, 40)
     client.force_login(world.office)
