@@ -53,7 +53,8 @@ services-check:
 test: system-deps venv messages services-check
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=hengyang_award.settings.test -v0
-	$(BIN)/python -m pytest -n 2 -q
+	@# Whole modules per worker: a module's shared objects (tests/shared.py) are built once.
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 	$(MAKE) e2e
 
 e2e:
