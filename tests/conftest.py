@@ -27,6 +27,26 @@ def _reference_data_in_transactional_tests(request):
         seed_reference_data()
 
 
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & fixtures
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the reference data back: with
+    whole modules per worker, other modules' tests follow on the same database."""
+    yield
+    if _transactional(item) and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            seed_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The cache (public pages) is per process: each test starts without it."""
