@@ -34,7 +34,7 @@ from hengyang_award.jobs.outbox import outbox_enqueue
 from hengyang_award.notifications.services import notify
 
 from .models import FileCheckRun, FileProblem, User
-from .roles import Role
+from .selectors import office_users
 from .services import audit_log_write
 
 log = logging.getLogger(__name__)
@@ -127,10 +127,6 @@ def _run_lock() -> Iterator[bool]:
         if acquired:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK])
-
-
-def office_staff() -> models.QuerySet[User]:
-    return User.objects.filter(groups__name=Role.OFFICE_STAFF, is_active=True)
 
 
 def files_verify(*, rows_per_fetch: int = ROWS_PER_FETCH) -> FileCheckRun | None:
@@ -252,7 +248,7 @@ def _problem_seen(
     )
     subject, body = FOUND[kind]
     notify(
-        office_staff(),
+        office_users(),
         kind=f"file.{kind}",
         subject=subject,
         body=body,

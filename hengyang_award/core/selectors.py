@@ -1,7 +1,8 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import AwardCycle
+from .models import AwardCycle, User
+from .roles import Role
 
 
 def cycles_public() -> QuerySet[AwardCycle]:
@@ -29,3 +30,8 @@ def cycle_parameters(cycle: AwardCycle) -> list[tuple[str, object]]:
         value = getattr(cycle, f"get_{name}_display")() if field.choices else getattr(cycle, name)
         rows.append((str(field.verbose_name), value))
     return rows
+
+
+def office_users() -> QuerySet[User]:
+    """The review office's active users: who is told of work for the office."""
+    return User.objects.filter(groups__name=Role.OFFICE_STAFF, is_active=True)

@@ -19,7 +19,7 @@ from applications.models import Case
 from applications.services import fire
 from applications.workflow import CaseState, publicity_period_running
 from hengyang_award.core.models import User
-from hengyang_award.core.roles import Role
+from hengyang_award.core.selectors import office_users
 from hengyang_award.core.services import audit_log_write
 from hengyang_award.jobs.outbox import outbox_enqueue
 from hengyang_award.notifications.services import notify
@@ -215,7 +215,7 @@ def objection_submit(
         files=len(checked),
         due_on=due.day.isoformat(),
     )
-    office = User.objects.filter(groups__name=Role.OFFICE_STAFF, is_active=True)
+    office = office_users()
     notify(
         office,
         kind="objection_received",

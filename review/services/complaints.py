@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from applications import files
 from hengyang_award.core.models import User
-from hengyang_award.core.roles import Role
+from hengyang_award.core.selectors import office_users
 from hengyang_award.core.services import audit_log_write
 from hengyang_award.jobs.outbox import outbox_enqueue
 from hengyang_award.notifications.services import notify
@@ -202,7 +202,7 @@ def complaint_submit(
         due_on=due.day.isoformat(),
     )
     notify(
-        User.objects.filter(groups__name=Role.OFFICE_STAFF, is_active=True),
+        office_users(),
         kind="complaint_received",
         subject=gettext_lazy("收到投诉举报：%(receipt)s"),
         body=gettext_lazy(

@@ -25,10 +25,6 @@ def winner_users(award: Award) -> QuerySet[User]:
     return User.objects.filter(organisation=award.organisation_id, is_active=True)
 
 
-def office_users() -> QuerySet[User]:
-    return User.objects.filter(groups__name=Role.OFFICE_STAFF, is_active=True)
-
-
 def is_winner_user(user: User, award: Award) -> bool:
     return (
         user.is_authenticated

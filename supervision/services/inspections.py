@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hengyang_award.core.models import User
+from hengyang_award.core.selectors import office_users
 from hengyang_award.core.services import audit_log_write
 from hengyang_award.notifications.services import notify
 
@@ -19,7 +20,6 @@ from ._common import (
     Upload,
     evidence_check,
     evidence_store,
-    office_users,
     require_perm,
     require_winner,
     winner_users,

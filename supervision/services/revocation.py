@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from applications.services import fire
 from applications.workflow import CaseState
 from hengyang_award.core.models import User
+from hengyang_award.core.selectors import office_users
 from hengyang_award.core.services import audit_log_write
 from hengyang_award.notifications.services import notify
 from hengyang_award.workcalendar.days import add_working_days
@@ -29,7 +30,6 @@ from ._common import (
     evidence_check,
     evidence_store,
     is_winner_user,
-    office_users,
     require_perm,
     winner_users,
 )
