@@ -51,7 +51,14 @@ class Shared:
         return world
 
     def fresh_thing(self) -> Any:
-        return reread(self.thing) if isinstance(self.thing, models.Model) else self.thing
+        """The shared thing read again: a model instance, or a tuple of them."""
+        if isinstance(self.thing, tuple):
+            return tuple(_fresh(value) for value in self.thing)
+        return _fresh(self.thing)
+
+
+def _fresh(value: Any) -> Any:
+    return reread(value) if isinstance(value, models.Model) else value
 
 
 def world_for(request, shared: Shared, thing: str) -> World:
@@ -77,7 +84,7 @@ def shared_world(build: Callable[[World], Any]):
 def prepared_world(state: str):
     """A module-scoped fixture: a `World` whose organisation already has a case
     driven to `state`, handed to the first helper of each test that asks for a
-    case in that state (`take_prepared`)."""
+    case in that state or one further along its path (`take_prepared`)."""
 
     def build(world: World) -> tuple[str, int]:
         return state, world.drive(world.new_case(), PATH_TO[state]).pk
@@ -99,9 +106,15 @@ def world_with_prepared_case():
 
 
 def take_prepared(world: World, state: str) -> Case | None:
-    """The world's prepared case in `state`, once per test; None when there is
-    none (a new world, or the test asks for a second case)."""
+    """The world's prepared case brought to `state`, once per test: prepared in
+    `state` itself, or in a state on the way there (its path the start of
+    `state`'s path) and driven the rest of the way. None when there is none (a
+    new world, or the test asks for a second case)."""
     prepared = getattr(world, "prepared", None)
-    if prepared and state in prepared:
-        return Case.objects.get(pk=prepared.pop(state))
+    target = PATH_TO[state]
+    for at, pk in list((prepared or {}).items()):
+        path = PATH_TO[at]
+        if target[: len(path)] == path:
+            del prepared[at]
+            return world.drive(Case.objects.get(pk=pk), target[len(path) :])
     return None

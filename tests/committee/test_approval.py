@@ -15,8 +15,12 @@ from committee.approval import (
 from hengyang_award.notifications.models import Notification
 from tests.factories import World
 from tests.factories.awards import drive_to
+from tests.shared import prepared_world, world_with_prepared_case
 
 pytestmark = pytest.mark.django_db
+# Each test's case starts from one driven to the end of publicity once per module.
+shared = prepared_world("in_publicity_ended")
+world = world_with_prepared_case()
 DIRECTOR, MAYOR = LEVELS["director"], LEVELS["mayor"]
 
 

@@ -6,8 +6,12 @@ from django.urls import reverse
 
 from tests.factories import World
 from tests.factories.awards import drive_to
+from tests.shared import prepared_world, world_with_prepared_case
 
 pytestmark = pytest.mark.django_db
+# Each test's case starts from one driven to the end of publicity once per module.
+shared = prepared_world("in_publicity_ended")
+world = world_with_prepared_case()
 
 
 def _page(level: str, cycle) -> str:

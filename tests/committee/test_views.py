@@ -185,12 +185,13 @@ def test_evaluation_nominate_below_pass_score_shows_both_numbers_keeps_note(comm
     assert "拟提名" in body
 
 
-def test_evaluation_page_shows_totals_and_team_recommendation(committee):
-    case = evaluation_case(committee.world, percent=70)
+def test_evaluation_page_shows_totals_and_team_recommendation(world):
+    # A world of its own: the page lists every case in evaluation, and only this one.
+    case = evaluation_case(world, percent=70)
 
     body = (
-        login(committee.office)
-        .get(reverse("committee:evaluation") + f"?cycle={committee.cycle.pk}")
+        login(world.office)
+        .get(reverse("committee:evaluation") + f"?cycle={world.cycle.pk}")
         .content.decode()
     )
 
@@ -363,18 +364,19 @@ def test_state_changes_refuse_get(scene):
     )
 
 
-def test_evaluation_page_query_count_does_not_grow_with_rows(committee):
+def test_evaluation_page_query_count_does_not_grow_with_rows(world):
+    # A world of its own: one row, then three (no pool of cases in evaluation).
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    evaluation_case(committee.world, percent=70)
-    client = login(committee.office)
-    url = reverse("committee:evaluation") + f"?cycle={committee.cycle.pk}"
+    evaluation_case(world, percent=70)
+    client = login(world.office)
+    url = reverse("committee:evaluation") + f"?cycle={world.cycle.pk}"
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
-    evaluation_case(committee.world, percent=65)
-    evaluation_case(committee.world, percent=60)
+    evaluation_case(world, percent=65)
+    evaluation_case(world, percent=60)
 
     with CaptureQueriesContext(connection) as three:
         client.get(url)

@@ -79,16 +79,33 @@ def chain_problems(case: Case) -> list[str]:
     return problems
 
 
-# Seeding takes seconds, so one test checks everything a seeded demo must hold
-# (each assertion names what it checks) and then that a second run adds nothing.
-def test_seed_demo_seeds_users_roles_states_and_chains_and_is_idempotent(settings):
-    settings.DEBUG = True
+def test_seed_demo_debug_false_raises_command_error(settings):
+    settings.DEBUG = False
 
-    output = seed()
+    with pytest.raises(CommandError) as excinfo:
+        seed()
 
+    assert str(excinfo.value) == "DEBUG=False：演示数据不应写入生产库。如确需执行，请加 --force。"
+    assert User.objects.filter(username__in=DEMO_USERNAMES).exists() is False
+
+
+# Seeding takes seconds: the module seeds once (DEBUG=False with --force, the
+# production guard's way through), then each test checks what it names; the last
+# one runs the command again with DEBUG=True and checks it adds nothing.
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    from django.test import override_settings
+
+    from tests.shared import module_transaction
+
+    with module_transaction(django_db_blocker), override_settings(DEBUG=False):
+        yield seed("--force")
+
+
+def test_seed_demo_with_force_seeds_users_roles_and_password(seeded):
     names = set(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True))
     assert names == DEMO_USERNAMES
-    assert "演示数据已就绪" in output
+    assert "演示数据已就绪" in seeded
     roles = {
         u.username: set(u.role_names)
         for u in User.objects.filter(username__in=["office", "applicant", "county", "mayor"])
@@ -100,31 +117,21 @@ def test_seed_demo_seeds_users_roles_states_and_chains_and_is_idempotent(setting
         "mayor": {"mayor"},
     }
     assert User.objects.get(username="office").check_password("hengyang-demo-2026") is True
+
+
+def test_seed_demo_with_force_seeds_every_state_with_intact_chains(seeded):
     assert set(Case.objects.values_list("state", flat=True)) == DEMO_STATES
     cases = list(Case.objects.exclude(state="draft"))
     assert [line for case in cases for line in chain_problems(case)] == []
     assert all(case.events.exists() for case in cases) is True
     assert Case.objects.filter(state="draft", events__isnull=False).exists() is False
+
+
+def test_seed_demo_second_run_with_debug_adds_nothing(seeded, settings):
+    settings.DEBUG = True
     before = counts()
 
-    seed()
+    output = seed()
 
     assert counts() == before
-
-
-def test_seed_demo_debug_false_raises_command_error(settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError) as excinfo:
-        seed()
-
-    assert str(excinfo.value) == "DEBUG=False：演示数据不应写入生产库。如确需执行，请加 --force。"
-    assert User.objects.filter(username__in=DEMO_USERNAMES).exists() is False
-
-
-def test_seed_demo_debug_false_with_force_seeds(settings):
-    settings.DEBUG = False
-
-    seed("--force")
-
-    assert set(Case.objects.values_list("state", flat=True)) == DEMO_STATES
+    assert "演示数据已就绪" in output

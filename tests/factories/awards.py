@@ -19,7 +19,11 @@ def document_number() -> str:
 
 
 def drive_to(world: World, state: str) -> Case:
-    return world.drive(world.new_case(), PATH_TO[state])
+    """The world's case in `state`: its module's prepared case when there is one
+    on the way (tests/shared.py), else a new case driven there."""
+    from tests.shared import take_prepared
+
+    return take_prepared(world, state) or world.drive(world.new_case(), PATH_TO[state])
 
 
 def winner_in(cycle: AwardCycle) -> tuple[World, Case]:

@@ -20,8 +20,13 @@ COMPARISON = "各组织现场评审得分与资料评审一致，评审组建议
 def evaluation_case(world: World, *, percent: int = 60) -> Case:
     """A case of the world's cycle (a new organisation) in comprehensive evaluation
     whose document and on-site scores are `percent` on every item (on-site total
-    = percent × total points / 100)."""
+    = percent × total points / 100). Taken from the world's pool of such cases
+    built once per module when it holds one (tests/committee/conftest.py)."""
     from review.demo_scoring import document_review_complete
+
+    pool = getattr(world, "evaluation_pool", {}).get(percent)
+    if pool:
+        return Case.objects.get(pk=pool.pop())
 
     other = World(cycle=world.cycle)
     case = other.drive(other.new_case(), PATH_TO["document_review"])

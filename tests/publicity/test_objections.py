@@ -24,16 +24,30 @@ from publicity.services import (
 )
 from tests.factories import PATH_TO, World, tiny_pdf
 from tests.factories.publicity import in_period, lodge, objector, proposed_case, publish_notice
+from tests.shared import shared_world, world_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def published(world):
+def _published(world):
     case = proposed_case(world)
     notice = publish_notice(world)
     case.refresh_from_db()
     return case, notice
+
+
+# A proposed case and its published notice, built once per module.
+shared = shared_world(_published)
+
+
+@pytest.fixture
+def world(request, shared, db):
+    return world_for(request, shared, "published")
+
+
+@pytest.fixture
+def published(shared, db):
+    return shared.fresh_thing()
 
 
 @pytest.mark.django_db

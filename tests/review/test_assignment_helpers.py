@@ -39,7 +39,9 @@ def make_pool(n: int, **fields) -> list[Reviewer]:
 
 
 def accepted_case(world: World) -> Case:
-    return world.drive(world.new_case(), PATH_TO["accepted"])
+    from tests.shared import take_prepared
+
+    return take_prepared(world, "accepted") or world.drive(world.new_case(), PATH_TO["accepted"])
 
 
 def relation(

@@ -17,10 +17,14 @@ from review.services.assignment import (
     draw_suggest,
 )
 from tests.factories import World
+from tests.shared import prepared_world, world_with_prepared_case
 
 from .test_assignment_helpers import DOCUMENT, accepted_case, make_pool, make_reviewer
 
 pytestmark = pytest.mark.django_db
+# The world's accepted case is driven once per module (tests/shared.py).
+shared = prepared_world("accepted")
+world = world_with_prepared_case()
 
 LEADER, MEMBER = Assignment.Role.LEADER, Assignment.Role.MEMBER
 
@@ -292,7 +296,8 @@ def test_assignment_create_without_draw_or_reason_refused(world):
     assert exc.value.message_dict == {"reason": ["人工指定或调整评审员须填写理由。"]}
 
 
-def test_assignment_create_before_acceptance_refused(world):
+def test_assignment_create_before_acceptance_refused():
+    world = World()  # the module's world already has its case accepted
     case = world.drive(world.new_case(), ["submit", "recommend"])
 
     with pytest.raises(ValidationError) as exc:

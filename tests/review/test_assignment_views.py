@@ -12,10 +12,14 @@ from review.services.assignment import (
     assignment_recuse,
     draw_suggest,
 )
+from tests.shared import prepared_world, world_with_prepared_case
 
 from .test_assignment_helpers import DOCUMENT, accepted_case, make_pool, make_reviewer
 
 pytestmark = pytest.mark.django_db
+# The world's accepted case is driven once per module (tests/shared.py).
+shared = prepared_world("accepted")
+world = world_with_prepared_case()
 
 
 def assign(case, reviewer, by, *, role=Assignment.Role.MEMBER) -> Assignment:

@@ -5,11 +5,15 @@ from applications.demo import prepare
 from applications.services import TransitionBlocked
 from review.models import Assignment, ConflictFlag
 from review.services.assignment import assignment_create, assignment_declare, conflict_decide
-from tests.factories import PATH_TO
+from tests.factories import PATH_TO, World
+from tests.shared import prepared_world, world_with_prepared_case
 
 from .test_assignment_helpers import DOCUMENT, accepted_case, make_pool, make_reviewer
 
 pytestmark = pytest.mark.django_db
+# The world's accepted case is driven once per module (tests/shared.py).
+shared = prepared_world("accepted")
+world = world_with_prepared_case()
 
 TEAM_NOT_FORMED = "资料评审组人数与本届规定的评审员人数不符，或尚未确定唯一的组长。"
 NOT_DECLARED = "资料评审组尚有评审员未签署公正性和保密声明。"
@@ -145,7 +149,8 @@ def test_demo_prepare_forms_a_declared_team_through_the_services(world):
     assert start(world, case).state == "document_review"
 
 
-def test_world_drive_through_document_review_keeps_working(world):
+def test_world_drive_through_document_review_keeps_working():
+    world = World()  # from draft, not from the module's accepted case
     case = world.drive(world.new_case(), PATH_TO["document_review"])
 
     assert case.state == "document_review"

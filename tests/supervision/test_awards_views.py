@@ -10,8 +10,12 @@ from hengyang_award.core.models import AuditLog
 from supervision.models import Award, Plaque
 from tests.factories import World
 from tests.factories.awards import announce, drive_to
+from tests.shared import prepared_world, world_with_prepared_case
 
 pytestmark = pytest.mark.django_db
+# The world's awarded case is driven once per module.
+shared = prepared_world("awarded")
+world = world_with_prepared_case()
 
 
 @pytest.mark.parametrize(
