@@ -2,10 +2,12 @@
 itself, verifies its e-mail address, fills in and submits its application file;
 its county recommends it with a stamped scan; the review office screens and
 accepts it and forms the document-review team; each expert signs the declaration
-and scores; the group leader submits the consensus; the office fixes the on-site
-list; the on-site team scores and reports, the applicant confirms and evaluates
-the team; the office nominates it to the committee, which meets, declares, votes
-by secret ballot, and whose director adopts the resolution; the office publishes
+and scores (one item far apart, one draft saved on the way); the group leader,
+told first who has not yet submitted, submits the consensus with a reason for
+the item that departs from the median; the office fixes the on-site list; the
+on-site team scores and reports, the applicant confirms and evaluates the team;
+the office nominates it to the committee, which meets, declares, votes by secret
+ballot, and whose director adopts the resolution; the office publishes
 the publicity notice, the period runs out (the deadline scan closes it); the
 director (signing in again: days went by) and the mayor approve; the office
 announces the award and the certificate is rendered; finally the public finds the
@@ -28,6 +30,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -39,7 +42,7 @@ from hengyang_award.core import credit_code
 from hengyang_award.core.models import AwardCycle, County, ScoringItem, User
 from hengyang_award.core.roles import Role
 from hengyang_award.jobs.outbox import outbox_relay
-from review.models import Reviewer
+from review.models import Consensus, ConsensusEntry, Reviewer
 from review.services.pool import reviewer_create
 from supervision.models import Award, Certificate
 from tests.e2e.helpers import login, pdf_file
@@ -70,6 +73,14 @@ REVIEWER_PERCENTS = (65, 70, 75)
 MEDIAN_PERCENT = 70
 # Findings (optional per item) each expert writes, on the first items.
 FINDINGS_ITEMS = 3
+# One item the experts score far apart (reviewer1, the leader, high; reviewer3
+# low; the median stays MEDIAN_PERCENT): the board flags it, and the consensus
+# the leader gives it departs from the median by more than the cycle's margin,
+# so it needs a reason.
+DIVERGENT_INDEX = 1
+DIVERGENT_PERCENTS = (95, 70, 40)
+DIVERGENT_CONSENSUS = 95
+DIVERGENCE_REASON = "现场证据显示该评分项的方法已在全部部门展开，组内讨论后一致同意上调。"
 # The on-site team raises the first item by one step, with the evidence seen.
 ONSITE_RAISED_PERCENT = 75
 # The transitions of the journey, in order (the case's events must be these).
@@ -106,6 +117,7 @@ class Journey:
     items: list[ScoringItem]
     pages: dict = field(default_factory=dict)
     case_pk: int = 0
+    consensus_percents: dict = field(default_factory=dict)
     onsite_total: Decimal = Decimal(0)
     publicity_ends_on: datetime.date | None = None
     certificate_number: str = ""
@@ -564,34 +576,79 @@ def _declare_and_start(j: Journey) -> None:
 # --- 6. Scoring and the consensus ---------------------------------------------------------
 
 
-def _score(j: Journey) -> None:
-    for n, (reviewer, percent) in enumerate(zip(j.reviewers, REVIEWER_PERCENTS, strict=True), 1):
-        role = f"reviewer{n}"
-        page = j.page(role)
-        page.goto(f"{j.url}/cases/{j.case_pk}/")
-        page.click("[data-review-links] a:has-text('我的评分表')")
-        page.wait_for_selector("form[data-scorebook]")
-        assert reviewer.name in page.inner_text("[data-scorebook-summary]")
-        for item in j.items:
-            page.select_option(f"select[name=percent_{_key(item.code)}]", str(percent))
-        # Findings are optional per item; each expert writes some.
-        for item in j.items[:FINDINGS_ITEMS]:
-            key = _key(item.code)
-            page.fill(f"textarea[name=strengths_{key}]", f"{item.code}：方法已系统展开。")
-            page.fill(f"textarea[name=opportunities_{key}]", f"{item.code}：对标比较有待加强。")
-        expected = _points(j.items, dict.fromkeys((i.code for i in j.items), percent))
-        expect(page.locator("[data-total]")).to_have_text(f"{expected:.2f}")
-        if n == 1:
-            j.snap(page, role, "scorebook-filled", full_page=False)
-        page.click("form[data-scorebook] button[name=action][value=submit]")
-        page.wait_for_selector("[data-status=submitted]")
-        _success(page, "评分表已提交。")
-        assert page.locator("form[data-scorebook]").count() == 0, "the scorebook is still open"
-        j.snap(page, role, "scorebook-submitted", full_page=False)
+def _plan(j: Journey, n: int) -> dict[str, int]:
+    """Reviewer number `n`'s percentage per item."""
+    plan = dict.fromkeys((i.code for i in j.items), REVIEWER_PERCENTS[n - 1])
+    plan[j.items[DIVERGENT_INDEX].code] = DIVERGENT_PERCENTS[n - 1]
+    return plan
+
+
+def _score(j: Journey, n: int, *, draft: bool = False) -> None:
+    """Reviewer number `n` fills in the scorebook, watching the live total (and,
+    with `draft`, saves a draft first), and submits it: it locks."""
+    role, reviewer, plan = f"reviewer{n}", j.reviewers[n - 1], _plan(j, n)
+    page = j.page(role)
+    page.goto(f"{j.url}/cases/{j.case_pk}/")
+    page.click("[data-review-links] a:has-text('我的评分表')")
+    page.wait_for_selector("form[data-scorebook]")
+    assert reviewer.name in page.inner_text("[data-scorebook-summary]")
+    total = page.locator("[data-total]")
+    assert Decimal(total.inner_text().strip()) == 0, "an empty scorebook shows a total"
+    first = j.items[0]
+    page.select_option(f"select[name=percent_{_key(first.code)}]", str(plan[first.code]))
+    expect(total).to_have_text(f"{_points([first], plan):.2f}")
+    for item in j.items:
+        page.select_option(f"select[name=percent_{_key(item.code)}]", str(plan[item.code]))
+    # Findings are optional per item; each expert writes some.
+    for item in j.items[:FINDINGS_ITEMS]:
+        key = _key(item.code)
+        page.fill(f"textarea[name=strengths_{key}]", f"{item.code}：方法已系统展开。")
+        page.fill(f"textarea[name=opportunities_{key}]", f"{item.code}：对标比较有待加强。")
+    expected = _points(j.items, plan)
+    expect(total).to_have_text(f"{expected:.2f}")
+    if draft:
+        page.click("form[data-scorebook] button[name=action][value=save]")
+        _success(page, "评分表草稿已保存。")
+        expect(page.locator("[data-status=draft]")).to_be_visible()
+        # The server's total of the saved draft is the same, and so are the choices.
+        expect(total).to_have_text(f"{expected:.2f}")
+        divergent = j.items[DIVERGENT_INDEX].code
+        shown = page.input_value(f"select[name=percent_{_key(divergent)}]")
+        assert shown == str(plan[divergent]), f"the saved draft shows {shown!r}"
+        j.snap(page, role, "scorebook-draft", full_page=False)
+    page.click("form[data-scorebook] button[name=action][value=submit]")
+    page.wait_for_selector("[data-status=submitted]")
+    _success(page, "评分表已提交。")
+    assert page.locator("form[data-scorebook]").count() == 0, "the scorebook is still open"
+    expect(total).to_have_text(f"{expected:.2f}")
+    j.snap(page, role, "scorebook-submitted", full_page=False)
+
+
+def _consensus_too_early(j: Journey) -> None:
+    """With one scorebook in, the leader tries to submit the consensus and is
+    told who has not submitted yet."""
+    leader = j.page("reviewer1")
+    leader.goto(f"{j.url}{reverse('review:consensus', args=[j.case_pk])}")
+    leader.wait_for_selector("form[data-consensus-form]")
+    expect(leader.locator("[data-columns]")).to_have_text("1")
+    late = j.reviewers[2].name
+    assert late in leader.inner_text("[data-waiting]"), leader.inner_text("[data-board]")
+    leader.click("form[data-consensus-form] button[name=action][value=submit]")
+    errors = leader.locator("form[data-consensus-form] .errors")
+    expect(errors).to_contain_text("尚未提交评分表")
+    assert late in errors.inner_text(), f"the missing expert {late} is not named"
+    assert j.leader.name in errors.inner_text(), errors.inner_text()
+    assert not Consensus.objects.filter(case_id=j.case_pk, status="submitted").exists()
+    j.snap(leader, "reviewer1", "consensus-too-early", full_page=False)
 
 
 def _consensus(j: Journey) -> None:
     leader = j.page("reviewer1")
+    margin = j.cycle.consensus_margin_percent
+    divergent = j.items[DIVERGENT_INDEX]
+    spread = max(DIVERGENT_PERCENTS) - min(DIVERGENT_PERCENTS)
+    assert spread > margin >= max(REVIEWER_PERCENTS) - min(REVIEWER_PERCENTS)
+    assert abs(DIVERGENT_CONSENSUS - MEDIAN_PERCENT) > margin
     # The leader reaches the board from the scorebook (the case page links to it
     # only once a consensus draft exists).
     assert leader.url.endswith(f"/review/scoring/cases/{j.case_pk}/scorebook/"), leader.url
@@ -600,17 +657,54 @@ def _consensus(j: Journey) -> None:
     leader.wait_for_selector("form[data-consensus-form]")
     expect(leader.locator("[data-columns]")).to_have_text(str(len(j.reviewers)))
     assert leader.locator("[data-waiting]").count() == 0
+    # The item scored far apart is flagged with its spread and median; only it.
+    row = leader.locator(f"tr[data-item='{divergent.code}']")
+    expect(row).to_have_attribute("data-diverges", "")
+    assert "分歧较大" in row.inner_text(), row.inner_text()
+    assert str(spread) in row.inner_text(), row.inner_text()
+    assert f"{MEDIAN_PERCENT}%" in row.inner_text(), row.inner_text()
+    assert leader.locator("tr[data-diverges]").count() == 1
     # The form starts from the median of the submitted scorebooks.
     first = _key(j.items[0].code)
     assert leader.input_value(f"select[name=percent_{first}]") == str(MEDIAN_PERCENT)
-    expected = _points(j.items, dict.fromkeys((i.code for i in j.items), MEDIAN_PERCENT))
+    medians = dict.fromkeys((i.code for i in j.items), MEDIAN_PERCENT)
+    expect(leader.locator("[data-consensus-total]")).to_have_text(
+        f"{_points(j.items, medians):.2f}"
+    )
+    j.snap(leader, "reviewer1", "consensus-board", full_page=False)
+
+    agreed = {**medians, divergent.code: DIVERGENT_CONSENSUS}
+    key = _key(divergent.code)
+    leader.select_option(f"select[name=percent_{key}]", str(DIVERGENT_CONSENSUS))
+    leader.fill(f"textarea[name=strengths_{key}]", "方法系统并已全面展开。")
+    expected = _points(j.items, agreed)
     expect(leader.locator("[data-consensus-total]")).to_have_text(f"{expected:.2f}")
     assert expected >= j.cycle.onsite_shortlist_threshold
-    j.snap(leader, "reviewer1", "consensus-board", full_page=False)
+    # Without a reason the departing item is refused, the choice kept …
+    leader.click("form[data-consensus-form] button[name=action][value=submit]")
+    errors = leader.locator("form[data-consensus-form] .errors")
+    expect(errors).to_contain_text("请填写理由")
+    assert divergent.code in errors.inner_text(), errors.inner_text()
+    assert "尚未提交评分表" not in errors.inner_text(), errors.inner_text()
+    expect(row).to_contain_text("需说明理由")
+    assert leader.input_value(f"select[name=percent_{key}]") == str(DIVERGENT_CONSENSUS)
+    # … with one it is accepted.
+    leader.fill(f"textarea[name=reason_{key}]", DIVERGENCE_REASON)
     leader.click("form[data-consensus-form] button[name=action][value=submit]")
     leader.wait_for_selector("[data-consensus=submitted]")
     _success(leader, "共识评分已提交。")
+    assert leader.locator("form[data-consensus-form]").count() == 0
+    expect(leader.locator("[data-consensus-total]")).to_have_text(f"{expected:.2f}")
+    assert DIVERGENCE_REASON in leader.inner_text("main")
     j.snap(leader, "reviewer1", "consensus-submitted", full_page=False)
+
+    consensus = Consensus.objects.get(case_id=j.case_pk, stage="document")
+    assert (consensus.status, consensus.leader_id) == ("submitted", j.leader.pk)
+    entries = {e.item_code: e for e in ConsensusEntry.objects.filter(consensus=consensus)}
+    assert {code: e.percent for code, e in entries.items()} == agreed
+    assert entries[divergent.code].reason == DIVERGENCE_REASON
+    assert consensus.total == expected
+    j.consensus_percents = agreed
 
 
 # --- 7. The on-site list ------------------------------------------------------------------
@@ -669,8 +763,8 @@ def _onsite_report(j: Journey) -> None:
     leader.fill(f"textarea[name=evidence_{first}]", "现场查看了战略规划会议纪要和年度目标分解表。")
     leader.click("main form button[type=submit]")
     _success(leader, "现场评分已保存。")
-    onsite = dict.fromkeys((i.code for i in j.items), MEDIAN_PERCENT)
-    onsite[j.items[0].code] = ONSITE_RAISED_PERCENT
+    # The on-site scores start from the document consensus.
+    onsite = {**j.consensus_percents, j.items[0].code: ONSITE_RAISED_PERCENT}
     j.onsite_total = _points(j.items, onsite)
     expect(leader.locator("[data-total]")).to_have_text(f"{j.onsite_total:.2f}")
     j.snap(leader, "reviewer1", "onsite-scores", full_page=False)
@@ -996,7 +1090,10 @@ def test_organisation_from_registration_to_verified_certificate(
     _screen_and_accept(j)
     _form_document_team(j)
     _declare_and_start(j)
-    _score(j)
+    _score(j, 2, draft=True)
+    _consensus_too_early(j)
+    _score(j, 3)
+    _score(j, 1)
     _consensus(j)
     _shortlist(j)
     _onsite_team(j)
