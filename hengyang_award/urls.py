@@ -25,7 +25,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("hengyang_award.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("ping/", core_views.ping, name="ping"),
     path("admin/", admin.site.urls),

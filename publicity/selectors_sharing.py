@@ -8,7 +8,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -33,14 +32,6 @@ def awards_valid_q(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}ends_on__gte": day}) & (
         Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": day})
     )
-
-
-def award_stamp() -> str:
-    """Changes when any award changes (a revocation) or the day turns (expiry):
-    part of the public list's cache key."""
-    changed = Award.objects.aggregate(changed=Max("changed_at"))["changed"]
-    stamp = changed.timestamp() if changed else 0
-    return f"{timezone.localdate().isoformat()}:{stamp}"
 
 
 def is_applicant(user: User) -> bool:

@@ -72,7 +72,7 @@ def award_for_user(user: User, pk: int) -> Award:
     return get_object_or_404(awards_of_user(user), pk=pk)
 
 
-def _public_stamp() -> str:
+def public_stamp() -> str:
     """Changes whenever an award is added or changed, or the day turns (titles
     expire): part of every public cache key, so no process serves stale rows."""
     stamp = Award.objects.aggregate(n=Count("pk"), changed=Max("changed_at"))
@@ -97,7 +97,7 @@ def _public_row(award: Award, today: datetime.date) -> dict[str, Any]:
 
 def winners_register() -> list[dict[str, Any]]:
     """Every award as the public register shows it, newest cycle first."""
-    key = f"awards:winners:{_public_stamp()}"
+    key = f"awards:winners:{public_stamp()}"
     rows = cache.get(key)
     if rows is None:
         today = timezone.localdate()
@@ -112,7 +112,7 @@ def winners_register() -> list[dict[str, Any]]:
 def certificate_lookup(number: str) -> dict[str, Any] | None:
     """The public facts of the certificate with exactly this (normalised) number,
     or None. No partial match, no hint."""
-    key = f"awards:certificate:{number}:{_public_stamp()}"
+    key = f"awards:certificate:{number}:{public_stamp()}"
     found = cache.get(key)
     if found is None:
         award = (

@@ -1,9 +1,12 @@
 """The public site's award pages: the winners register and certificate
-verification. No login, no personal data; reads are cached (selectors)."""
+verification. No login, no personal data; whole pages are cached until an
+award changes or the day turns (hengyang_award.core.pagecache)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from hengyang_award.core.pagecache import public_page
 
 from . import selectors
 from .forms import CertificateVerifyForm
@@ -11,11 +14,13 @@ from .services import certificate_number_normalise
 
 
 @require_GET
+@public_page(selectors.public_stamp)
 def winners(request: HttpRequest) -> HttpResponse:
     return render(request, "public/awards/winners.html", {"rows": selectors.winners_register()})
 
 
 @require_GET
+@public_page(selectors.public_stamp)
 def verify(request: HttpRequest) -> HttpResponse:
     """GET form: the number is the whole query. An unknown number, a mistyped
     one and a malformed one all get the same answer."""

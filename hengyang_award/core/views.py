@@ -6,7 +6,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import selectors as case_selectors
@@ -180,3 +182,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
     )
+
+
+# The language switch takes no CSRF token (docs/decisions/0010-language-switch-without-token.md):
+# a forged switch only changes the language a visitor reads in, and a header
+# without a token lets the public pages be cached whole (PF-4).
+set_language = csrf_exempt(i18n.set_language)

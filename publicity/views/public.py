@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.files import content_disposition
 from applications.views.downloads import verified_download
+from hengyang_award.core.pagecache import public_page
 
 from .. import receipts, selectors
 from ..cache import FRAGMENT_TIMEOUT, public_cache_version
@@ -44,6 +45,7 @@ def _page(request: HttpRequest, template: str, **context) -> HttpResponse:
 
 
 @require_GET
+@public_page(public_cache_version)
 def home(request: HttpRequest) -> HttpResponse:
     def build() -> str:
         cycle = selectors.cycle_public_current()
@@ -66,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page(public_cache_version)
 def notice_list(request: HttpRequest) -> HttpResponse:
     page_number = request.GET.get("page", "1")
     page_number = page_number if page_number.isdigit() else "1"
@@ -78,6 +81,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page(public_cache_version)
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_public_get(pk)
 

@@ -15,10 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.files import content_disposition
 from applications.views.downloads import verified_download
+from hengyang_award.core.pagecache import public_page
 from hengyang_award.core.roles import Role
+from supervision.selectors import public_stamp
 
 from .. import selectors_sharing as selectors
 from .. import services
+from ..cache import public_cache_version
 from ..forms_sharing import ReasonForm, SharingEntryForm, VisitRegistrationForm, VisitSessionForm
 from ..models_sharing import SharingEntry, VisitSession
 from .public import _cached, _errors_to_form, _page
@@ -343,7 +346,14 @@ def sharing_office_entry(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the public site ------------------------------------------------------------------------
 
 
+def _sharing_stamp() -> str:
+    """Publications of entries bump the public version; a revocation or expiry
+    changes the awards' stamp (an entry's winner leaves the list)."""
+    return f"{public_cache_version()}:{public_stamp()}"
+
+
 @require_GET
+@public_page(_sharing_stamp)
 def public_sharing(request: HttpRequest) -> HttpResponse:
     def build() -> str:
         return render_to_string(
@@ -357,11 +367,12 @@ def public_sharing(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         "public/sharing/list.html",
-        body=_cached(f"sharing:{selectors.award_stamp()}", build),
+        body=_cached(f"sharing:{public_stamp()}", build),
     )
 
 
 @require_GET
+@public_page(_sharing_stamp)
 def public_sharing_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.entry_public_get(pk)
 

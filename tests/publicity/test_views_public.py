@@ -294,3 +294,96 @@ def test_public_evidence_upload_in_form_stored(client, world, time_machine):
 
     assert response.status_code == 302
     assert Objection.objects.get().files.count() == 1
+
+
+# --- whole pages from the cache (PF-4) -------------------------------------------------
+
+# Each page with the queries of its stamp: pages showing awards read the awards'
+# stamp (one aggregate) to know their copy is current.
+CACHED_PAGES = [
+    ("public:home", 0),
+    ("public:notices", 0),
+    ("public:sharing", 1),
+    ("public_awards:winners", 1),
+    ("public_awards:verify", 1),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "stamp_queries"), CACHED_PAGES)
+def test_public_page_second_visit_answered_whole_from_the_cache(
+    name, stamp_queries, client, world, django_assert_num_queries
+):
+    notice_make_public(_announcement(world).pk, by=world.office)
+    url = reverse(name)
+    first = client.get(url)
+
+    with django_assert_num_queries(stamp_queries):
+        second = client.get(url)
+
+    assert second.status_code == first.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "_stamp_queries"), CACHED_PAGES)
+def test_public_page_carries_no_csrf_token_so_it_can_be_shared(name, _stamp_queries, client):
+    response = client.get(reverse(name))
+
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert "csrftoken" not in response.cookies
+
+
+@pytest.mark.django_db
+def test_public_notice_page_new_publication_shown_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_make_public(_announcement(world, title="第一份公告").pk, by=world.office)
+    before = client.get(reverse("public:notices")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_make_public(_announcement(world, title="第二份公告").pk, by=world.office)
+
+    after = client.get(reverse("public:notices")).content.decode()
+
+    assert "第二份公告" not in before
+    assert "第二份公告" in after
+
+
+@pytest.mark.django_db
+def test_public_page_with_a_pending_message_neither_served_from_nor_stored(client, world):
+    """The objection form's receipt message shows on the next page: that page is
+    the visitor's own, neither taken from the cache nor put there."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    notice_make_public(_announcement(world).pk, by=world.office)
+    url = reverse("public:notices")
+    shared = client.get(url).content.decode()
+    storage = CookieStorage(HttpRequest())
+    storage.add(constants.SUCCESS, "您的异议已收到。")
+    client.cookies["messages"] = storage._encode(storage._queued_messages)
+
+    own = client.get(url).content.decode()
+    del client.cookies["messages"]
+    again = client.get(url).content.decode()
+
+    assert "您的异议已收到。" not in shared
+    assert "您的异议已收到。" in own
+    assert "您的异议已收到。" not in again
+    assert again == shared
+
+
+@pytest.mark.django_db
+def test_set_language_needs_no_csrf_token():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post(reverse("set_language"), {"language": "en", "next": "/public/"})
+
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    translation.activate("zh-hans")

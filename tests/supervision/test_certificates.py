@@ -260,3 +260,15 @@ def _revoke_through_procedure(world, award) -> None:
         note="查实弄虚作假，撤销称号。",
         recovery_due_on=timezone.localdate() + _dt.timedelta(days=30),
     )
+
+
+def test_verify_cached_answer_follows_a_revocation_at_once(certificate, client):
+    before = _verify(client, certificate.number).content.decode()
+    award = certificate.award
+    award.revoked_on = timezone.localdate()
+    award.save()
+
+    after = _verify(client, certificate.number).content.decode()
+
+    assert 'data-verify-result="valid"' in before
+    assert 'data-verify-result="revoked"' in after
