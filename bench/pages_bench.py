@@ -37,6 +37,8 @@ def env_for(database: str) -> dict:
         "TEST_DATABASE_URL": f"{PG}/{database}",
         "TEST_MEDIA_ROOT": str(ROOT / "var" / f"{database}-media"),
         "DEBUG": "False",
+        # As in production (settings/base.py): connections kept per worker thread.
+        "DB_CONN_MAX_AGE": "60",
     }
 
 
@@ -134,6 +136,19 @@ def load(path: str, cookies: str, seconds: float) -> tuple[float, float, float]:
     return int(requests) / float(duration), float(p50), float(p95)
 
 
+def settle() -> None:
+    """Wait until the server has finished the previous load's requests (wrk stops
+    sending, the workers do not stop answering): two quick answers in a row."""
+    quick = 0
+    for _ in range(100):
+        started = time.perf_counter()
+        Session().get("/ping/")
+        quick = quick + 1 if time.perf_counter() - started < 0.02 else 0
+        if quick == 2:
+            return
+        time.sleep(0.1)
+
+
 def measure(database: str, pages: dict, *, seconds: float, rounds: int) -> dict:
     server = subprocess.Popen(
         [
@@ -166,6 +181,7 @@ def measure(database: str, pages: dict, *, seconds: float, rounds: int) -> dict:
             load(path, cookies[who], 1)  # warm-up (caches, connections)
         for _ in range(rounds):
             for name, (path, who) in pages.items():
+                settle()
                 rps, p50, p95 = load(path, cookies[who], seconds)
                 results[name]["rps"].append(rps)
                 results[name]["p50"].append(p50)

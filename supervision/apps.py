@@ -17,3 +17,12 @@ class SupervisionConfig(AppConfig):
         from . import conditions
 
         conditions.register()
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Award
+        from .selectors import awards_changed
+
+        # The public award pages are cached by the awards' version (pagecache).
+        post_save.connect(awards_changed, sender=Award, dispatch_uid="awards-changed-save")
+        post_delete.connect(awards_changed, sender=Award, dispatch_uid="awards-changed-delete")

@@ -5,11 +5,13 @@ import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hengyang_award.core.models import Organisation, User
+from hengyang_award.core.pagecache import cache_version, cache_version_bump
 from hengyang_award.core.roles import Role
 
 from .models import Award, Ban
@@ -72,12 +74,21 @@ def award_for_user(user: User, pk: int) -> Award:
     return get_object_or_404(awards_of_user(user), pk=pk)
 
 
+AWARDS_VERSION_KEY = "awards:version"
+
+
 def public_stamp() -> str:
-    """Changes whenever an award is added or changed, or the day turns (titles
-    expire): part of every public cache key, so no process serves stale rows."""
-    stamp = Award.objects.aggregate(n=Count("pk"), changed=Max("changed_at"))
-    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
-    return f"{timezone.localdate().isoformat()}:{stamp['n']}:{changed}"
+    """Changes whenever an award is added or changed (`awards_changed`, on every
+    save) or the day turns (titles expire): part of every public cache key of
+    award data, so no process serves stale rows. Read from the cache: no query."""
+    return f"{timezone.localdate().isoformat()}:{cache_version(AWARDS_VERSION_KEY)}"
+
+
+def awards_changed(**_signal) -> None:
+    """An award was saved or deleted: bump now (this process's next page) and
+    again at commit (a page cached between the two from the old rows is dropped)."""
+    cache_version_bump(AWARDS_VERSION_KEY)
+    transaction.on_commit(lambda: cache_version_bump(AWARDS_VERSION_KEY))
 
 
 def _public_row(award: Award, today: datetime.date) -> dict[str, Any]:

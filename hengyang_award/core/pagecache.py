@@ -24,6 +24,23 @@ from django.utils import timezone, translation
 PAGE_TIMEOUT = 300
 
 
+def cache_version(key: str) -> int:
+    """A counter in the cache that a change of some data bumps: part of the keys
+    of everything cached from that data."""
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key, 1)
+    return int(version)
+
+
+def cache_version_bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, timeout=None)
+
+
 def _shareable_request(request: HttpRequest) -> bool:
     return request.method == "GET" and not len(messages.get_messages(request))
 
