@@ -69,6 +69,23 @@ def world_for(request, shared: Shared, thing: str) -> World:
     return World()
 
 
+def shared_fixtures(build: Callable[[World], Any], thing: str):
+    """A module's three fixtures around `build(world)` made once: `shared`, then
+    `world` (the shared world for a test that also takes `thing`, else a new one)
+    and `thing` (fresh copies per test). Use:
+    `shared, world, award = shared_fixtures(winner, "award")`."""
+
+    @pytest.fixture(name="world")
+    def world_fixture(request, shared, db) -> World:
+        return world_for(request, shared, thing)
+
+    @pytest.fixture(name=thing)
+    def thing_fixture(shared, db) -> Any:
+        return shared.fresh_thing()
+
+    return shared_world(build), world_fixture, thing_fixture
+
+
 def shared_world(build: Callable[[World], Any]):
     """A module-scoped fixture: a `World` and `build(world)`, made once."""
 

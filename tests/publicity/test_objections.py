@@ -24,7 +24,7 @@ from publicity.services import (
 )
 from tests.factories import PATH_TO, World, tiny_pdf
 from tests.factories.publicity import in_period, lodge, objector, proposed_case, publish_notice
-from tests.shared import shared_world, world_for
+from tests.shared import shared_fixtures
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -37,17 +37,7 @@ def _published(world):
 
 
 # A proposed case and its published notice, built once per module.
-shared = shared_world(_published)
-
-
-@pytest.fixture
-def world(request, shared, db):
-    return world_for(request, shared, "published")
-
-
-@pytest.fixture
-def published(shared, db):
-    return shared.fresh_thing()
+shared, world, published = shared_fixtures(_published, "published")
 
 
 @pytest.mark.django_db

@@ -17,7 +17,7 @@ from publicity.models import SharingEntry
 from publicity.services import sharing_entry_hide, visit_session_cancel
 from tests.factories import tiny_pdf
 from tests.factories.sharing import entry, register, session, visitor, winner
-from tests.shared import shared_world, world_for
+from tests.shared import shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +25,7 @@ SENTINEL_NAME = "哨兵姓名甲"
 SENTINEL_MOBILE = "13800001111"
 
 
-shared = shared_world(winner)
-
-
-@pytest.fixture
-def world(request, shared, db):
-    return world_for(request, shared, "award")
-
-
-@pytest.fixture
-def award(shared, db):
-    return shared.fresh_thing()
+shared, world, award = shared_fixtures(winner, "award")
 
 
 def _list(client) -> str:

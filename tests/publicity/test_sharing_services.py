@@ -28,22 +28,12 @@ from publicity.services import (
 )
 from tests.factories import make_organisation, make_user
 from tests.factories.sharing import entry, pdf_file, register, session, visitor, winner
-from tests.shared import shared_world, world_for
+from tests.shared import shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
 
-shared = shared_world(winner)
-
-
-@pytest.fixture
-def world(request, shared, db):
-    return world_for(request, shared, "award")
-
-
-@pytest.fixture
-def award(shared, db):
-    return shared.fresh_thing()
+shared, world, award = shared_fixtures(winner, "award")
 
 
 def _actions(obj=None) -> list[str]:

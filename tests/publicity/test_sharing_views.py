@@ -16,22 +16,12 @@ from publicity.models import SharingEntry, VisitRegistration, VisitSession
 from publicity.services import visit_registration_withdraw, visit_session_cancel
 from tests.factories import World, tiny_pdf
 from tests.factories.sharing import entry, register, session, visitor, winner
-from tests.shared import shared_world, world_for
+from tests.shared import shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
 
-shared = shared_world(winner)
-
-
-@pytest.fixture
-def world(request, shared, db):
-    return world_for(request, shared, "award")
-
-
-@pytest.fixture
-def award(shared, db):
-    return shared.fresh_thing()
+shared, world, award = shared_fixtures(winner, "award")
 
 
 def _local(moment: datetime.datetime) -> str:

@@ -294,3 +294,72 @@ def test_reviewer_case_list_and_home_show_only_assigned_cases(access, clients):
     lone = clients(access.user("reviewer", "foreign")).get(reverse("applications:case_list"))
     for name in assigned | others:
         assert name not in lone.content.decode()
+
+
+# --- AC-3 sentinels: hidden fields --------------------------------------------------
+
+
+def _text(response) -> str:
+    """What a page or a download shows: the HTML, or a PDF's extracted text."""
+    import io
+
+    from pypdf import PdfReader
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"%PDF-"):
+        return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode(errors="replace")
+
+
+def _pages_opened_by(access, clients, role: str):
+    """Every page and download of the table that `role`'s own users open (answer
+    200), with what it shows."""
+    for row in ROWS:
+        for method, cell_role, relation, expected in row.cells():
+            if (method, cell_role, relation, expected) != ("get", role, "own", "200"):
+                continue
+            url = reverse(row.name, args=[resolve_arg(access, a) for a in row.args])
+            with transaction.atomic():
+                response = clients(access.user(role, "own", row.scene)).get(url)
+                text = _text(response)
+                transaction.set_rollback(True)
+            assert response.status_code == 200, url
+            yield url, text
+
+
+def test_reviewer_never_sees_the_applicants_contact_person(access, clients):
+    from hengyang_award.core.models import Organisation
+
+    contacts = {
+        value
+        for org in Organisation.objects.filter(cases__in=[c.pk for c in access.cases.values()])
+        for value in (org.contact_phone, org.contact_email)
+    }
+    opened = 0
+    for url, text in _pages_opened_by(access, clients, "reviewer"):
+        opened += 1
+        shown = sorted(value for value in contacts if value in text)
+        assert not shown, f"{url} shows the applicant's contact details to a reviewer: {shown}"
+    assert opened >= 10, "the reviewer opened too few pages for the check to mean anything"
+
+
+def test_applicant_never_sees_the_document_reviewers_identities(access, clients):
+    """The document review stays anonymous to the applicant (the feedback report
+    gives bands only); the on-site team meets the applicant in person and is
+    evaluated by name (Art. 10(4))."""
+    from review.models import Assignment
+
+    names = set(
+        Assignment.objects.filter(stage=Assignment.Stage.DOCUMENT)
+        .exclude(
+            reviewer__in=Assignment.objects.filter(stage=Assignment.Stage.ONSITE).values("reviewer")
+        )
+        .values_list("reviewer__name", flat=True)
+    )
+    assert names, "the access world has no document reviewer to look for"
+    opened = 0
+    for url, text in _pages_opened_by(access, clients, "applicant"):
+        opened += 1
+        shown = sorted(name for name in names if name in text)
+        assert not shown, f"{url} names document reviewers to the applicant: {shown}"
+    assert opened >= 10

@@ -23,23 +23,13 @@ from supervision.services import (
 )
 from tests.factories import World, make_cycle
 from tests.factories.awards import announce, drive_to, winner_in
-from tests.shared import shared_world, world_for
+from tests.shared import shared_fixtures
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-shared = shared_world(lambda world: drive_to(world, "awarded"))
-
-
-@pytest.fixture
-def world(request, shared, db):
-    return world_for(request, shared, "winner")
-
-
-@pytest.fixture
-def winner(shared, db):
-    return shared.fresh_thing()
+shared, world, winner = shared_fixtures(lambda world: drive_to(world, "awarded"), "winner")
 
 
 def test_announcement_issue_winner_gets_award_dates_prize_certificate_and_notice(world, winner):

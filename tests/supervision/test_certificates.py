@@ -17,7 +17,7 @@ from supervision.services import certificate_render
 from supervision.services.certificates import certificate_verify_url
 from tests.factories import World
 from tests.factories.awards import announce, drive_to
-from tests.shared import shared_world, world_for
+from tests.shared import shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +28,7 @@ def _certificate(world) -> Certificate:
     return award.certificate
 
 
-shared = shared_world(_certificate)
-
-
-@pytest.fixture
-def world(request, shared, db):
-    return world_for(request, shared, "certificate")
-
-
-@pytest.fixture
-def certificate(shared, db) -> Certificate:
-    return shared.fresh_thing()
+shared, world, certificate = shared_fixtures(_certificate, "certificate")
 
 
 def _text(content: bytes) -> str:

@@ -18,23 +18,13 @@ from supervision.services import (
 )
 from tests.factories import tiny_pdf
 from tests.factories.supervision_after import announced_award, paid
-from tests.shared import shared_world, world_for
+from tests.shared import shared_fixtures
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-shared = shared_world(announced_award)
-
-
-@pytest.fixture
-def world(request, shared, db):
-    return world_for(request, shared, "award")
-
-
-@pytest.fixture
-def award(shared, db):
-    return shared.fresh_thing()
+shared, world, award = shared_fixtures(announced_award, "award")
 
 
 def _submit(world, award, *, total, lines, by=None, **kwargs):

@@ -30,22 +30,12 @@ from tests.factories.supervision_after import (
     revocation_decided,
     revocation_opened,
 )
-from tests.shared import shared_world, world_for
+from tests.shared import shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
 
-shared = shared_world(announced_award)
-
-
-@pytest.fixture
-def world(request, shared, db):
-    return world_for(request, shared, "award")
-
-
-@pytest.fixture
-def award(shared, db):
-    return shared.fresh_thing()
+shared, world, award = shared_fixtures(announced_award, "award")
 
 
 def _city(world, revocation, **overrides):
