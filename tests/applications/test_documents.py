@@ -110,3 +110,36 @@ def test_missing_document_is_reported_not_a_traceback(client, world):
     assert "该文件已缺失或其校验值与存档记录不一致" in response.content.decode()
     assert AuditLog.objects.filter(action="file.missing", object_id=str(document.pk)).count() == 1
     assert AuditLog.objects.filter(action="file.download").count() == 0
+
+
+def test_document_render_failure_leaves_the_case_as_it_was_and_is_retried(
+    world, settings, tmp_path
+):
+    """RE-4: the file store cannot be written (its folder is a file): each attempt
+    fails, the task is retried up to its limit, and the case, its events and its
+    documents are as they were."""
+    from celery.signals import task_retry
+
+    from applications.tasks import render_case_document_task
+
+    case = world.drive(world.new_case(), ["submit"])
+    before = (case.state, case.updated_at, case.events.count())
+    blocked = tmp_path / "media"
+    blocked.write_text("a file where the file store's folder should be")
+    settings.MEDIA_ROOT = str(blocked)
+    retries = []
+
+    def retried(sender=None, **_signal):
+        retries.append(sender.name)
+
+    task_retry.connect(retried, weak=False)
+    try:
+        result = render_case_document_task.apply(kwargs={"case_id": case.pk, "kind": SUMMARY})
+    finally:
+        task_retry.disconnect(retried)
+
+    case.refresh_from_db()
+    assert result.state == "FAILURE"
+    assert retries == ["pdf.render_case_document"] * render_case_document_task.max_retries
+    assert (case.state, case.updated_at, case.events.count()) == before
+    assert not CaseDocument.objects.filter(case=case).exists()

@@ -433,3 +433,34 @@ def test_scorebooks_visible_to_follow_submission_and_role(world):
     services.scorebook_submit(member.pk, by=member.reviewer.user)
     assert names(member.reviewer.user) == ["张组长", "李评审"]
     assert names(leader.reviewer.user) == ["张组长", "李评审"]
+
+
+# --- audit (DA-1): every score saved has its record ---------------------------------
+
+
+def test_scorebook_save_and_consensus_save_audited_with_the_percentages_set(world):
+    case, (leader, member, _third) = document_review_case(world)
+
+    services.scorebook_save(member.pk, by=member.reviewer.user, entries={"4.1.2": {"percent": 65}})
+    services.consensus_save(
+        case.pk, by=leader.reviewer.user, entries={"4.1.2": {"percent": 55, "reason": ""}}
+    )
+
+    rows = AuditLog.objects.filter(
+        action__in=["review.scorebook_save", "review.consensus_save"]
+    ).order_by("pk")
+    assert [(r.action, r.actor, r.detail["case"], r.detail["percents"]) for r in rows] == [
+        ("review.scorebook_save", member.reviewer.user, case.pk, {"4.1.2": 65}),
+        ("review.consensus_save", leader.reviewer.user, case.pk, {"4.1.2": 55}),
+    ]
+
+
+def test_scorebook_save_refused_leaves_no_record(world):
+    _case, (_leader, member, _third) = document_review_case(world)
+
+    with pytest.raises(ValidationError):
+        services.scorebook_save(
+            member.pk, by=member.reviewer.user, entries={"4.1.2": {"percent": 63}}
+        )
+
+    assert not AuditLog.objects.filter(action="review.scorebook_save").exists()

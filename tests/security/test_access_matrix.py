@@ -1,5 +1,6 @@
 """AC-1 access matrix (table: tests/security/access_table.py), AC-5 (GET, CSRF,
-open redirect) and AC-2 sentinels (what a list shows to a scoped role)."""
+open redirect), AC-2 sentinels (what a list shows to a scoped role), AC-3
+sentinels (hidden fields) and RE-4 (no PDF rendered while answering a request)."""
 
 import copy
 
@@ -33,6 +34,25 @@ def url_names(resolver=None, namespace=None):
             yield from url_names(pattern, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_rendered_while_answering(monkeypatch):
+    """RE-4: PDFs are rendered by workers, never while a request waits. Every
+    request of this module (every URL × role, GET and POST) runs with WeasyPrint's
+    renderer counting its calls; the test fails on any."""
+    import weasyprint
+
+    calls = []
+    render = weasyprint.HTML.write_pdf
+
+    def counted(self, *args, **kwargs):
+        calls.append(self)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
+    yield
+    assert not calls, f"{len(calls)} PDF(s) rendered while answering a request"
 
 
 def resolve_arg(access, key):
@@ -346,7 +366,7 @@ def test_reviewer_never_sees_the_applicants_contact_person(access, clients):
 def test_applicant_never_sees_the_document_reviewers_identities(access, clients):
     """The document review stays anonymous to the applicant (the feedback report
     gives bands only); the on-site team meets the applicant in person and is
-    evaluated by name (Art. 10(4))."""
+    evaluates each of them in writing (Art. 22)."""
     from review.models import Assignment
 
     names = set(

@@ -52,7 +52,8 @@ def _leader_assignment(case_id: int, *, by: User) -> Assignment:
 @transaction.atomic
 def consensus_save(case_id: int, *, by: User, entries: Entries) -> Consensus:
     """Save the leader's draft consensus: per item the agreed percentage, the
-    findings, and a reason where it departs from the reviewers' median."""
+    findings, and a reason where it departs from the reviewers' median. Every
+    save is audited with the percentages it set (DA-1)."""
     leader = _leader_assignment(case_id, by=by)
     case = leader.case
     _case_in_document_review(case)
@@ -73,6 +74,13 @@ def consensus_save(case_id: int, *, by: User, entries: Entries) -> Consensus:
         update_conflicts=True,
         unique_fields=["consensus", "item_code"],
         update_fields=["percent", "strengths", "opportunities", "reason"],
+    )
+    audit_log_write(
+        "review.consensus_save",
+        actor=by,
+        obj=consensus,
+        case=case.pk,
+        percents={code: values["percent"] for code, values in cleaned.items()},
     )
     return consensus
 

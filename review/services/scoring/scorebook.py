@@ -52,7 +52,8 @@ def _own_assignment(assignment_id: int, *, by: User) -> Assignment:
 @transaction.atomic
 def scorebook_save(assignment_id: int, *, by: User, entries: Entries) -> Scorebook:
     """Save a draft. Each item given replaces that item's percentage and findings;
-    items not given keep what they had. A submitted scorebook is locked."""
+    items not given keep what they had. A submitted scorebook is locked. Every
+    save is audited with the percentages it set (DA-1)."""
     assignment = _own_assignment(assignment_id, by=by)
     _case_in_document_review(assignment.case)
     cleaned = _clean_entries(entries)
@@ -69,6 +70,13 @@ def scorebook_save(assignment_id: int, *, by: User, entries: Entries) -> Scorebo
         update_fields=["percent", "strengths", "opportunities"],
     )
     scorebook.save(update_fields=["updated_at"])
+    audit_log_write(
+        "review.scorebook_save",
+        actor=by,
+        obj=scorebook,
+        case=assignment.case_id,
+        percents={code: values["percent"] for code, values in cleaned.items()},
+    )
     return scorebook
 
 
