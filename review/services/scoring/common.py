@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Case
 from applications.workflow import CaseState
-from hengyang_award.core.models import ScoringItem
+from hengyang_award.core.models import ScoringItem, User
+from hengyang_award.core.services import audit_log_write
 
 from ... import scoring
 from ...models import Assignment, Scorebook
@@ -120,3 +121,15 @@ def _active_document_assignments(case: Case) -> list[Assignment]:
 def _submitted(assignment: Assignment) -> bool:
     scorebook = getattr(assignment, "scorebook", None)
     return scorebook is not None and scorebook.status == SUBMITTED
+
+
+def audit_draft_save(action: str, *, by: User, obj: Any, case_id: int, cleaned: dict) -> None:
+    """A saved draft of scores (a scorebook or the consensus) is audited with the
+    percentages it set (DA-1)."""
+    audit_log_write(
+        action,
+        actor=by,
+        obj=obj,
+        case=case_id,
+        percents={code: values["percent"] for code, values in cleaned.items()},
+    )

@@ -22,6 +22,7 @@ from .common import (
     _items,
     _missing_items,
     _submitted,
+    audit_draft_save,
 )
 
 
@@ -75,12 +76,8 @@ def consensus_save(case_id: int, *, by: User, entries: Entries) -> Consensus:
         unique_fields=["consensus", "item_code"],
         update_fields=["percent", "strengths", "opportunities", "reason"],
     )
-    audit_log_write(
-        "review.consensus_save",
-        actor=by,
-        obj=consensus,
-        case=case.pk,
-        percents={code: values["percent"] for code, values in cleaned.items()},
+    audit_draft_save(
+        "review.consensus_save", by=by, obj=consensus, case_id=case.pk, cleaned=cleaned
     )
     return consensus
 

@@ -25,6 +25,7 @@ from .common import (
     _items,
     _missing_items,
     _submitted,
+    audit_draft_save,
 )
 
 
@@ -70,12 +71,8 @@ def scorebook_save(assignment_id: int, *, by: User, entries: Entries) -> Scorebo
         update_fields=["percent", "strengths", "opportunities"],
     )
     scorebook.save(update_fields=["updated_at"])
-    audit_log_write(
-        "review.scorebook_save",
-        actor=by,
-        obj=scorebook,
-        case=assignment.case_id,
-        percents={code: values["percent"] for code, values in cleaned.items()},
+    audit_draft_save(
+        "review.scorebook_save", by=by, obj=scorebook, case_id=assignment.case_id, cleaned=cleaned
     )
     return scorebook
 
