@@ -13,6 +13,11 @@ urlpatterns = [
     path("screening/", views.screening_desk, name="screening_desk"),
     path("<int:pk>/screening/", views.screening_case, name="screening_case"),
     path(
+        "<int:pk>/screening-confirm-passes/",
+        views.screening_confirm_passes,
+        name="screening_confirm_passes",
+    ),
+    path(
         "<int:pk>/screening/<slug:code>/",
         views.screening_decision,
         name="screening_decision",

@@ -20,7 +20,7 @@ from .cases import (
     transition_meta,
     transition_requires_note,
 )
-from .screening import screening_decide
+from .screening import screening_confirm_passes, screening_decide
 
 __all__ = [
     "DOCUMENT_RENDERERS",
@@ -38,6 +38,7 @@ __all__ = [
     "deadlines_process",
     "fire",
     "register_after_transition",
+    "screening_confirm_passes",
     "screening_decide",
     "transition_meta",
     "transition_requires_note",

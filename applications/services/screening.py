@@ -9,11 +9,25 @@ from hengyang_award.core.models import User
 from hengyang_award.core.services import audit_log_write
 
 from ..models import Case, ScreeningDecision
-from ..screening import screening_checks
+from ..screening import screening_checklist, screening_checks
 from ..workflow import CaseState
 
 Decision = ScreeningDecision.Decision
 Result = ScreeningDecision.Result
+
+
+def _screenable_locked(case_id: int, *, by: User) -> Case:
+    """The case, locked, when `by` may screen it and it is in screening."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    permission = "applications.screen_case"
+    if not (by.has_perm(permission) or by.has_perm(permission, case)):
+        raise PermissionDenied(_("只有评审办工作人员可以进行资格审查。"))
+    if case.state != CaseState.RECOMMENDED:
+        raise ValidationError(
+            _("当前状态为“%(state)s”，不在资格审查阶段，不能确认审查项。")
+            % {"state": case.get_state_display()}
+        )
+    return case
 
 
 @transaction.atomic
@@ -31,15 +45,7 @@ def screening_decide(
 
     `confirm` accepts the automatic pass or fail; `override` sets `final_result`
     with a reason, and is the only way to decide a check that needs judgement."""
-    case = Case.objects.select_for_update().get(pk=case_id)
-    permission = "applications.screen_case"
-    if not (by.has_perm(permission) or by.has_perm(permission, case)):
-        raise PermissionDenied(_("只有评审办工作人员可以进行资格审查。"))
-    if case.state != CaseState.RECOMMENDED:
-        raise ValidationError(
-            _("当前状态为“%(state)s”，不在资格审查阶段，不能确认审查项。")
-            % {"state": case.get_state_display()}
-        )
+    case = _screenable_locked(case_id, by=by)
     check = next((c for c in screening_checks(case) if c.code == code), None)
     if check is None:
         raise ValidationError(_("没有这个资格审查项。"))
@@ -90,3 +96,21 @@ def screening_decide(
         replaces=previous.final_result if previous else None,
     )
     return row
+
+
+@transaction.atomic
+def screening_confirm_passes(case_id: int, *, by: User) -> list[str]:
+    """Confirm at once every automatic pass not yet decided in the case's current
+    round (or whose confirmation lapsed because the result changed). Checks that
+    need judgement or fail automatically, and checks already decided, are left as
+    they are. Each confirmation is recorded and audited like a single one.
+    Returns the codes confirmed."""
+    case = _screenable_locked(case_id, by=by)
+    codes = [
+        row.check.code
+        for row in screening_checklist(case)
+        if row.check.result == Result.PASS and (row.decision is None or row.stale)
+    ]
+    for code in codes:
+        screening_decide(case_id, by=by, code=code, decision=Decision.CONFIRM)
+    return codes

@@ -6,7 +6,12 @@ from .application import (
     case_recommend,
 )
 from .cases import case_action, case_detail, case_document, case_list, case_start
-from .screening import screening_case, screening_decision, screening_desk
+from .screening import (
+    screening_case,
+    screening_confirm_passes,
+    screening_decision,
+    screening_desk,
+)
 
 __all__ = [
     "application_section",
@@ -20,6 +25,7 @@ __all__ = [
     "case_recommend",
     "case_start",
     "screening_case",
+    "screening_confirm_passes",
     "screening_decision",
     "screening_desk",
 ]

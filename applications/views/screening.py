@@ -65,6 +65,11 @@ def _checklist_context(
         "case": case,
         "items": items,
         "editable": editable,
+        "confirmable": sum(
+            1
+            for row in rows
+            if row.check.result == Result.PASS and (row.decision is None or row.stale)
+        ),
         "missing": [row.problem for row in rows if row.problem],
         "actions": actions,
         "deadline": deadlines_for([annotated], today=timezone.localdate()).get(case.pk),
@@ -127,3 +132,22 @@ def screening_decision(request: HttpRequest, pk: int, code: str) -> HttpResponse
         "applications/screening_case.html",
         _checklist_context(request, case, failed=(code, form)),
     )
+
+
+@login_required
+@require_POST
+def screening_confirm_passes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm every automatic pass not yet decided, in one step; what needs
+    judgement stays for the officer, check by check."""
+    case = _screenable_case(request, pk)
+    try:
+        codes = services.screening_confirm_passes(case.pk, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if codes:
+            messages.success(request, _("已确认%(n)d项自动检查通过的审查项。") % {"n": len(codes)})
+        else:
+            messages.info(request, _("没有尚待确认的自动通过项。"))
+    return redirect("applications:screening_case", pk=case.pk)

@@ -753,3 +753,80 @@ def test_screening_decision_view_by_applicant_is_403(client, world):
 
     assert response.status_code == 403
     assert ScreeningDecision.objects.count() == 0
+
+
+# --- Confirming every automatic pass at once ------------------------------------------
+
+
+def test_screening_confirm_passes_confirms_undecided_passes_only(world):
+    case = _recommended(world)
+    screening_decide(
+        case.pk,
+        by=world.office,
+        code="chief_quality_officer",
+        decision="override",
+        final_result="fail",
+        note="任命文件无公章",
+    )
+
+    confirmed = case_services.screening_confirm_passes(case.pk, by=world.office)
+
+    passes = [c.code for c in screening_checks(case) if c.result == "pass"]
+    assert confirmed == [code for code in passes if code != "chief_quality_officer"]
+    decisions = dict(
+        ScreeningDecision.objects.filter(case=case).values_list("code", "final_result")
+    )
+    assert decisions == {**dict.fromkeys(confirmed, "pass"), "chief_quality_officer": "fail"}
+    assert AuditLog.objects.filter(action="screening.decide").count() == len(confirmed) + 1
+    # What needs judgement is still for the officer, check by check.
+    judgement = {c.code for c in screening_checks(case) if c.result == "judgement"}
+    assert judgement == set(JUDGEMENT_CHECKS)
+    assert not judgement & set(decisions)
+
+
+def test_screening_confirm_passes_twice_confirms_nothing_more(world):
+    case = _recommended(world)
+    first = case_services.screening_confirm_passes(case.pk, by=world.office)
+
+    second = case_services.screening_confirm_passes(case.pk, by=world.office)
+
+    assert first
+    assert second == []
+    assert AuditLog.objects.filter(action="screening.decide").count() == len(first)
+
+
+@pytest.mark.parametrize("actor", ["county", "applicant", "reviewer"])
+def test_screening_confirm_passes_by_non_office_user_denied(world, actor):
+    case = _recommended(world)
+
+    with pytest.raises(PermissionDenied):
+        case_services.screening_confirm_passes(case.pk, by=world.actor(actor))
+
+    assert ScreeningDecision.objects.count() == 0
+
+
+def test_screening_confirm_passes_outside_screening_refused(world):
+    case = world.new_case()
+
+    with pytest.raises(ValidationError) as refused:
+        case_services.screening_confirm_passes(case.pk, by=world.office)
+
+    assert refused.value.messages == ["当前状态为“草稿”，不在资格审查阶段，不能确认审查项。"]
+
+
+def test_screening_confirm_passes_page_button_confirms_and_says_how_many(client, world):
+    case = _recommended(world)
+    client.force_login(world.office)
+    page = reverse("applications:screening_case", args=[case.pk])
+    passes = sum(1 for c in screening_checks(case) if c.result == "pass")
+    before = client.get(page).content.decode()
+
+    response = client.post(
+        reverse("applications:screening_confirm_passes", args=[case.pk]), follow=True
+    )
+
+    body = response.content.decode()
+    assert f"确认全部自动通过项（{passes}项）" in before
+    assert f"已确认{passes}项自动检查通过的审查项。" in body
+    assert "data-confirm-passes" not in body  # nothing left to confirm at once
+    assert ScreeningDecision.objects.filter(case=case).count() == passes

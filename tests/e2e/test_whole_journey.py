@@ -498,13 +498,19 @@ def _screen_and_accept(j: Journey) -> None:
     assert [code for code, _result in checks] == list(CHECK_CODES), checks
     failing = [code for code, result in checks if result not in ("pass", "judgement")]
     assert not failing, f"automatic checks failed for a complete application: {failing}"
-    for code, result in checks:
+    # The automatic passes are confirmed in one step; what needs judgement is
+    # decided check by check, with a reason.
+    passes = [code for code, result in checks if result == "pass"]
+    office.click("form[data-confirm-passes] button[type=submit]")
+    _success(office, f"已确认{len(passes)}项自动检查通过的审查项。")
+    for code in passes:
+        expect(office.locator(f"article[data-check='{code}'] p.decision")).to_have_attribute(
+            "data-final", "pass"
+        )
+    for code in (code for code, result in checks if result != "pass"):
         article = f"article[data-check='{code}']"
-        if result == "pass":
-            office.check(f"{article} input[name='{code}-outcome'][value=confirm]")
-        else:
-            office.check(f"{article} input[name='{code}-outcome'][value=pass]")
-            office.fill(f"{article} textarea[name='{code}-note']", "认证范围与申报组织一致。")
+        office.check(f"{article} input[name='{code}-outcome'][value=pass]")
+        office.fill(f"{article} textarea[name='{code}-note']", "认证范围与申报组织一致。")
         office.click(f"{article} button[type=submit]")
         office.wait_for_selector(f"{article} p.decision[data-final=pass]")
     assert "全部审查项已确认且均为通过" in office.inner_text("section[data-missing]")

@@ -173,6 +173,15 @@ ROWS = (
         foreign_get="404 404 404 404 404",
     ),
     Access(
+        "applications:screening_confirm_passes",
+        args=("case:recommended",),
+        scene="recommended",
+        method="post",
+        get="L 405 405 405 405 405 405 405 405",
+        post="L 403 403 R 404 404 404 404 404",
+        foreign_post="404 404 404 404 404",
+    ),
+    Access(
         "applications:screening_decision",
         args=("case:recommended", "=check_code"),
         scene="recommended",
