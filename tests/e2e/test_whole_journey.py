@@ -501,6 +501,7 @@ def _screen_and_accept(j: Journey) -> None:
     # The automatic passes are confirmed in one step; what needs judgement is
     # decided check by check, with a reason.
     passes = [code for code, result in checks if result == "pass"]
+    j.snap(office, "office", "screening-confirm-passes")
     office.click("form[data-confirm-passes] button[type=submit]")
     _success(office, f"已确认{len(passes)}项自动检查通过的审查项。")
     for code in passes:
