@@ -2,7 +2,7 @@
 scan that reminds people and fires the time-driven transitions."""
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -18,13 +18,16 @@ from .workflow import CaseState as S
 @dataclass(frozen=True)
 class DeadlineRule:
     """A stage deadline: while a case is in `state`, `audience` must act within
-    `working_days(cycle)` working days of the case entering the state."""
+    the cycle's `cycle_field` working days of the case entering the state."""
 
     kind: str
     state: str
     audience: str
     label: object
-    working_days: Callable
+    cycle_field: str
+
+    def working_days(self, cycle) -> int:
+        return getattr(cycle, self.cycle_field)
 
 
 RULES = (
@@ -34,42 +37,34 @@ RULES = (
         S.DOCUMENT_REVIEW,
         "document_reviewers_pending",
         _("资料评审评分"),
-        lambda c: c.review_working_days,
+        "review_working_days",
     ),
     DeadlineRule(
         "recommendation",
         S.SUBMITTED,
         "county",
         _("县市区推荐"),
-        lambda c: c.recommendation_working_days,
+        "recommendation_working_days",
     ),
-    DeadlineRule(
-        "screening", S.RECOMMENDED, "office", _("资格审查"), lambda c: c.screening_working_days
-    ),
+    DeadlineRule("screening", S.RECOMMENDED, "office", _("资格审查"), "screening_working_days"),
     DeadlineRule(
         "director_review",
         S.DIRECTOR_REVIEW,
         "director",
         _("评委会主任审核"),
-        lambda c: c.approval_working_days,
+        "approval_working_days",
     ),
     DeadlineRule(
         "mayor_approval",
         S.MAYOR_APPROVAL,
         "mayor",
         _("市长审定"),
-        lambda c: c.approval_working_days,
+        "approval_working_days",
     ),
 )
 RULE_BY_STATE = {r.state: r for r in RULES}
 # The columns a deadline reads, for lists that load only what they show.
-DEADLINE_COLUMNS = (
-    "cycle__number",
-    "cycle__review_working_days",
-    "cycle__recommendation_working_days",
-    "cycle__screening_working_days",
-    "cycle__approval_working_days",
-)
+DEADLINE_COLUMNS = ("cycle__number", *sorted({f"cycle__{r.cycle_field}" for r in RULES}))
 ONE_DAY = datetime.timedelta(days=1)
 
 

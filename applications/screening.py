@@ -388,6 +388,12 @@ class ChecklistRow:
         return self.decision is not None and self.decision.automatic_result != self.check.result
 
     @property
+    def awaits_confirmation(self) -> bool:
+        """An automatic pass not decided in this round (or whose decision lapsed):
+        the office may confirm it together with the others."""
+        return self.check.result == PASS and (self.decision is None or self.stale)
+
+    @property
     def final_result(self) -> str | None:
         if self.decision is None or self.stale:
             return None

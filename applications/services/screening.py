@@ -9,7 +9,7 @@ from hengyang_award.core.models import User
 from hengyang_award.core.services import audit_log_write
 
 from ..models import Case, ScreeningDecision
-from ..screening import screening_checklist, screening_checks
+from ..screening import PreCheck, screening_checklist, screening_checks
 from ..workflow import CaseState
 
 Decision = ScreeningDecision.Decision
@@ -70,10 +70,25 @@ def screening_decide(
     previous = ScreeningDecision.objects.filter(
         case=case, round=case.submission_round, code=code
     ).first()
+    return _record(case, check, by=by, decision=decision, final=final, note=note, previous=previous)
+
+
+def _record(
+    case: Case,
+    check: PreCheck,
+    *,
+    by: User,
+    decision: str,
+    final: str,
+    note: str,
+    previous: ScreeningDecision | None,
+) -> ScreeningDecision:
+    """Store a validated decision on `check` for the case's current round and
+    audit it (with the result it replaces)."""
     row, _created = ScreeningDecision.objects.update_or_create(
         case=case,
         round=case.submission_round,
-        code=code,
+        code=check.code,
         defaults={
             "decision": decision,
             "automatic_result": check.result,
@@ -88,7 +103,7 @@ def screening_decide(
         actor=by,
         obj=case,
         round=case.submission_round,
-        code=code,
+        code=check.code,
         decision=decision,
         automatic_result=check.result,
         final_result=final,
@@ -103,14 +118,18 @@ def screening_confirm_passes(case_id: int, *, by: User) -> list[str]:
     """Confirm at once every automatic pass not yet decided in the case's current
     round (or whose confirmation lapsed because the result changed). Checks that
     need judgement or fail automatically, and checks already decided, are left as
-    they are. Each confirmation is recorded and audited like a single one.
-    Returns the codes confirmed."""
+    they are. Each confirmation is recorded and audited like a single one; the
+    checks are computed once. Returns the codes confirmed."""
     case = _screenable_locked(case_id, by=by)
-    codes = [
-        row.check.code
-        for row in screening_checklist(case)
-        if row.check.result == Result.PASS and (row.decision is None or row.stale)
-    ]
-    for code in codes:
-        screening_decide(case_id, by=by, code=code, decision=Decision.CONFIRM)
-    return codes
+    rows = [row for row in screening_checklist(case) if row.awaits_confirmation]
+    for row in rows:
+        _record(
+            case,
+            row.check,
+            by=by,
+            decision=Decision.CONFIRM,
+            final=row.check.result,
+            note="",
+            previous=row.decision,
+        )
+    return [row.check.code for row in rows]

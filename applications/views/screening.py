@@ -65,11 +65,7 @@ def _checklist_context(
         "case": case,
         "items": items,
         "editable": editable,
-        "confirmable": sum(
-            1
-            for row in rows
-            if row.check.result == Result.PASS and (row.decision is None or row.stale)
-        ),
+        "confirmable": sum(1 for row in rows if row.awaits_confirmation),
         "missing": [row.problem for row in rows if row.problem],
         "actions": actions,
         "deadline": deadlines_for([annotated], today=timezone.localdate()).get(case.pk),
