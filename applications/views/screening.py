@@ -20,7 +20,6 @@ from ..models import Case, ScreeningDecision
 from ..screening import CHECK_CODES, ChecklistRow, cases_for_screening, screening_checklist
 from ..workflow import CaseState
 
-Result = ScreeningDecision.Result
 PERMISSION = "applications.screen_case"
 SCREENING_TRANSITIONS = ("accept", "reject", "screening_return")
 
