@@ -441,6 +441,18 @@ def test_screening_complete_example_application_only_scopes_need_judgement(world
 # --- Decisions ---------------------------------------------------------------------
 
 
+def _refuse_chief_quality_officer(case, world) -> None:
+    """The officer overrides the automatic pass of the chief quality officer."""
+    screening_decide(
+        case.pk,
+        by=world.office,
+        code="chief_quality_officer",
+        decision="override",
+        final_result="fail",
+        note="任命文件无公章",
+    )
+
+
 def test_screening_decide_confirm_records_decision_and_audit(world):
     case = _recommended(world)
 
@@ -478,14 +490,7 @@ def test_screening_decide_again_replaces_the_decision(world):
     case = _recommended(world)
     screening_decide(case.pk, by=world.office, code="chief_quality_officer", decision="confirm")
 
-    screening_decide(
-        case.pk,
-        by=world.office,
-        code="chief_quality_officer",
-        decision="override",
-        final_result="fail",
-        note="任命文件无公章",
-    )
+    _refuse_chief_quality_officer(case, world)
 
     assert list(
         ScreeningDecision.objects.filter(case=case).values_list("decision", "final_result", "note")
@@ -760,14 +765,7 @@ def test_screening_decision_view_by_applicant_is_403(client, world):
 
 def test_screening_confirm_passes_confirms_undecided_passes_only(world):
     case = _recommended(world)
-    screening_decide(
-        case.pk,
-        by=world.office,
-        code="chief_quality_officer",
-        decision="override",
-        final_result="fail",
-        note="任命文件无公章",
-    )
+    _refuse_chief_quality_officer(case, world)
 
     confirmed = case_services.screening_confirm_passes(case.pk, by=world.office)
 

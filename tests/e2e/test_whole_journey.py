@@ -46,7 +46,7 @@ from review.models import Consensus, ConsensusEntry, Reviewer
 from review.services.pool import reviewer_create
 from supervision.models import Award, Certificate
 from tests.e2e.helpers import login, pdf_file
-from tests.factories import PASSWORD, make_cycle, make_user
+from tests.factories import PASSWORD, PATH_TO, make_cycle, make_user
 from tests.factories.committee import committee_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -83,16 +83,10 @@ DIVERGENT_CONSENSUS = 95
 DIVERGENCE_REASON = "现场证据显示该评分项的方法已在全部部门展开，组内讨论后一致同意上调。"
 # The on-site team raises the first item by one step, with the evidence seen.
 ONSITE_RAISED_PERCENT = 75
-# The transitions of the journey, in order (the case's events must be these).
+# The transitions of the journey, in order (the case's events must be these): the
+# usual path to a proposed winner, then the publicity run to its end and approval.
 TRANSITIONS = [
-    "submit",
-    "recommend",
-    "accept",
-    "start_document_review",
-    "shortlist",
-    "finish_onsite",
-    "nominate",
-    "propose",
+    *PATH_TO["proposed"],
     "publish",
     "close_publicity",
     "director_approve",
@@ -199,13 +193,15 @@ def _relay() -> None:
             return
 
 
-def _action(page, name: str) -> None:
-    """Fire a case action from the case page's action form (no note needed)."""
+def _fire(page, name: str, state: str) -> None:
+    """Fire a case action from the case page's action form (no note needed) and
+    wait for the case's new state."""
     form = f"form[data-action={name}]"
     assert page.get_attribute(f"{form} button[type=submit]", "aria-disabled") is None, (
         page.inner_text(form)
     )
     page.click(f"{form} button[type=submit]")
+    page.wait_for_selector(f"[data-state={state}]")
 
 
 # --- Arrangement: what a deployment has before the first applicant ------------------------
@@ -437,8 +433,7 @@ def _apply(j: Journey) -> None:
 
     applicant.click(f"main a[href='/cases/{case_pk}/']")
     applicant.wait_for_url(f"**/cases/{case_pk}/")
-    _action(applicant, "submit")
-    applicant.wait_for_selector("[data-state=submitted]")
+    _fire(applicant, "submit", "submitted")
     j.snap(applicant, "applicant", "submitted")
     _relay()
 
@@ -519,8 +514,7 @@ def _screen_and_accept(j: Journey) -> None:
 
     office.click(f"main a.button[href='/cases/{j.case_pk}/']")
     office.wait_for_url(f"**/cases/{j.case_pk}/")
-    _action(office, "accept")
-    office.wait_for_selector("[data-state=accepted]")
+    _fire(office, "accept", "accepted")
     j.snap(office, "office", "accepted")
 
 
@@ -575,8 +569,7 @@ def _declare_and_start(j: Journey) -> None:
     )
     office.click("main a:has-text('返回案卷')")
     office.wait_for_url(f"**/cases/{j.case_pk}/")
-    _action(office, "start_document_review")
-    office.wait_for_selector("[data-state=document_review]")
+    _fire(office, "start_document_review", "document_review")
     j.snap(office, "office", "document-review-started")
 
 
@@ -825,8 +818,7 @@ def _onsite_finish(j: Journey) -> None:
 
     office = j.page("office")
     office.reload()
-    _action(office, "finish_onsite")
-    office.wait_for_selector("[data-state=evaluation]")
+    _fire(office, "finish_onsite", "evaluation")
     j.snap(office, "office", "onsite-finished")
     _relay()
 
